@@ -7,6 +7,7 @@ import type { RunDirs, VoterMode } from '../data/paths.js';
 import { UserInputError } from '../errors/index.js';
 import { createEmbedder } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
+import { METRICS } from '../metrics/registry.js';
 
 export function outputOptions<T>(y: Argv<T>) {
   return y
@@ -25,17 +26,25 @@ export function datasetOptions<T>(y: Argv<T>) {
     .option('results-dir', { type: 'string', default: 'results', describe: 'Generations and method outputs' });
 }
 
+/** Defaults of the embedder flags, also used when a library caller leaves them out. */
+export const EMBEDDER_DEFAULTS: EmbedderArgs = { embedder: 'use', backend: 'auto', device: 'cpu', 'cache-dir': '.smoothie-cache', cache: true };
+
 export function embedderOptions<T>(y: Argv<T>) {
   return y
     .option('embedder', {
       type: 'string',
-      default: 'use',
+      default: EMBEDDER_DEFAULTS.embedder,
       describe: "Embedder: use | hash[:<n_features>] | glove | transformers:<model id or folder>",
     })
-    .option('backend', { type: 'string', default: 'auto', choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
-    .option('device', { type: 'string', default: 'cpu', choices: ['cpu', 'cuda'], describe: 'Device for transformers: embedders' })
-    .option('cache-dir', { type: 'string', default: '.smoothie-cache', describe: 'Embedding cache (reruns do not recompute)' })
-    .option('cache', { type: 'boolean', default: true, describe: 'Read and write the embedding cache (--no-cache to skip)' });
+    .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
+    .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: ['cpu', 'cuda'], describe: 'Device for transformers: embedders' })
+    .option('cache-dir', { type: 'string', default: EMBEDDER_DEFAULTS['cache-dir'], describe: 'Embedding cache (reruns do not recompute)' })
+    .option('cache', { type: 'boolean', default: EMBEDDER_DEFAULTS.cache, describe: 'Read and write the embedding cache (--no-cache to skip)' });
+}
+
+/** `--task-metric`: score every row with one metric instead of its task's. */
+export function taskMetricOption<T>(y: Argv<T>) {
+  return y.option('task-metric', { type: 'string', describe: `Metric for every row instead of each task's (${Object.keys(METRICS).join(', ')})` });
 }
 
 export function knnOptions<T>(y: Argv<T>) {

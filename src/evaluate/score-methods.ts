@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DatasetConfig } from '../data/config.js';
 import { readJsonFile } from '../data/json.js';
-import { methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
+import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
 import { SelectionFileSchema, TrialSelectionFileSchema, type DatasetRow } from '../data/schemas.js';
 import { loadSplitData } from '../data/split.js';
 import { parseWith } from '../data/validate.js';
@@ -95,6 +95,8 @@ export interface EvaluateOptions {
   readonly config: DatasetConfig;
   readonly mode: VoterMode;
   readonly dirs: RunDirs;
+  /** A metric name for every row instead of each row's task metric. */
+  readonly metric?: string;
 }
 
 /**
@@ -134,7 +136,7 @@ interface RowScorer {
   readonly tasks: readonly TaskInfo[];
 }
 
-function rowScorer(rows: readonly DatasetRow[], file: string): RowScorer {
+function rowScorer(rows: readonly DatasetRow[], file: string, metricOverride?: string): RowScorer {
   const byTask = new Map<string, { metric: Metric; n: number }>();
   const metrics: Metric[] = [];
   const references: Reference[] = [];
@@ -146,9 +148,11 @@ function rowScorer(rows: readonly DatasetRow[], file: string): RowScorer {
     if (!entry) {
       let metric: Metric;
       try {
-        metric = metricForTask(row.task_name);
+        metric = metricForTask(row.task_name, metricOverride);
       } catch (e) {
-        if (UserInputError.isUserInputError(e)) throw new UserInputError(e.message, { file, row: i, rowLabel: 'row', field: 'task_name' });
+        if (UserInputError.isUserInputError(e)) {
+          throw metricOverride === undefined ? new UserInputError(e.message, { file, row: i, rowLabel: 'row', field: 'task_name' }) : e;
+        }
         throw e;
       }
       entry = { metric, n: 0 };
@@ -202,13 +206,14 @@ async function readMethodFile(file: string, n: number): Promise<ParsedMethodFile
 export async function evaluateMethods(options: EvaluateOptions): Promise<EvaluationResult> {
   const { config, mode, dirs } = options;
   const { rows, table } = await loadSplitData(config, mode, dirs, 'test');
-  const scorer = rowScorer(rows, config.path);
+  const testFile = datasetSplitPath(dirs, config, 'test');
+  const scorer = rowScorer(rows, testFile, options.metric);
   const n = rows.length;
   const higherIsBetter = scorer.tasks.length === 0 || scorer.tasks.some((t) => t.higherIsBetter);
   const isBetter = better(higherIsBetter);
 
   const voters: VoterScore[] = table.voters.map((name, v) => {
-    const sampleScores = scoreGenerations(scorer, table.texts.map((row) => row[v]), config.path);
+    const sampleScores = scoreGenerations(scorer, table.texts.map((row) => row[v]), testFile);
     return { name, mean: meanScore(sampleScores), perTask: perTaskMeans(scorer, sampleScores), sampleScores };
   });
 

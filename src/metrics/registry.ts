@@ -143,7 +143,7 @@ function isMetricName(name: string): name is MetricName {
 /** The metric called `name`; an unknown name is a UserInputError listing the valid ones. */
 export function metricByName(name: string): Metric {
   if (!isMetricName(name)) {
-    throw new UserInputError(`unknown metric '${name}'; valid metrics: ${Object.keys(METRICS).join(', ')}`, { field: 'metric' });
+    throw new UserInputError(`unknown metric '${name}'; valid metrics: ${Object.keys(METRICS).join(', ')}`, { field: '--task-metric' });
   }
   return METRICS[name];
 }

@@ -268,3 +268,87 @@ describe('smoothie evaluate through the CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('evaluate and baselines on bad input: one line, non-zero exit, nothing half-written', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = demoWorkspace();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const base = ['--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--quiet'];
+  const written = (): string[] => (existsSync(path.join(dir, OUT_DIR)) ? readdirSync(path.join(dir, OUT_DIR)).sort() : []);
+  const withEdited = (rel: string, f: (text: string) => string | undefined, check: () => void): void => {
+    const file = path.join(dir, rel);
+    const original = readFileSync(file, 'utf8');
+    const edited = f(original);
+    if (edited === undefined) rmSync(file);
+    else writeFileSync(file, edited);
+    try {
+      check();
+    } finally {
+      writeFileSync(file, original);
+    }
+  };
+
+  it('unknown metric names the flag and lists the valid ones', () => {
+    expectOneLineError(smoothie(['evaluate', ...base, '--task-metric', 'bleu'], dir), "field '--task-metric'", "unknown metric 'bleu'", 'rouge2');
+    expectOneLineError(smoothie(['labeled-oracle', ...base, '--task-metric', 'bleu'], dir), "unknown metric 'bleu'");
+    expect(written()).toEqual([]);
+  });
+
+  it('--task-metric scores every row with the named metric', () => {
+    const r = smoothie(['evaluate', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--json', '--task-metric', 'rouge1'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const [summary] = JSON.parse(r.stdout) as { metric: string; tasks: { metric: string }[] }[];
+    expect(summary.metric).toBe('rouge1');
+    expect(summary.tasks.map((t) => t.metric)).toEqual(['rouge1']);
+    rmSync(path.join(dir, OUT_DIR), { recursive: true, force: true });
+  });
+
+  it('unknown task names the file, row and field', () => {
+    withEdited('results/datasets/demo_test.jsonl', (t) => t.replace('"task_name": "demo"', '"task_name": "poetry"').replace('"task_name":"demo"', '"task_name":"poetry"'), () => {
+      expectOneLineError(smoothie(['evaluate', ...base], dir), 'demo_test.jsonl', 'row 0', "field 'task_name'", "no metric known for task 'poetry'");
+    });
+    expect(written()).toEqual([]);
+  });
+
+  it('references missing for a labelled baseline, or for evaluate', () => {
+    const dropReferences = (t: string): string =>
+      t
+        .trimEnd()
+        .split('\n')
+        .map((line) => {
+          const row = JSON.parse(line) as Record<string, unknown>;
+          delete row.reference;
+          return JSON.stringify(row);
+        })
+        .join('\n') + '\n';
+    withEdited('results/datasets/demo_train.jsonl', dropReferences, () => {
+      expectOneLineError(smoothie(['labeled-oracle', ...base], dir), 'demo_train.jsonl', "field 'reference'");
+    });
+    withEdited('results/datasets/demo_test.jsonl', dropReferences, () => {
+      expectOneLineError(smoothie(['evaluate', ...base], dir), "field 'reference'", 'labelled test split');
+    });
+    expect(written()).toEqual([]);
+  });
+
+  it('train split absent', () => {
+    withEdited('results/datasets/demo_train.jsonl', () => undefined, () => {
+      expectOneLineError(smoothie(['labeled-knn', ...base, '--embedder', 'hash'], dir), 'demo_train.jsonl');
+    });
+    expect(written()).toEqual([]);
+  });
+
+  it('a method file of the wrong length is named, skipped (exit 3), and the rest is scored', () => {
+    mkdirSync(path.join(dir, OUT_DIR), { recursive: true });
+    writeFileSync(path.join(dir, OUT_DIR, 'pick_longest_test.json'), JSON.stringify({ generations: ['only one'] }));
+    const r = smoothie(['evaluate', ...base], dir);
+    expect(r.code).toBe(3);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/pick_longest_test\.json: .*1 .*360|pick_longest_test\.json/);
+    const scores = JSON.parse(readFileSync(path.join(dir, OUT_DIR, 'scores.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(scores.squad_acc)).not.toContain('pick_longest');
+    rmSync(path.join(dir, OUT_DIR), { recursive: true, force: true });
+  });
+});

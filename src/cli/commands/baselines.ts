@@ -18,7 +18,9 @@ import type { Embedder } from '../../embed/types.js';
 import {
   datasetOptions,
   embedderFromArgs,
+  EMBEDDER_DEFAULTS,
   embedderOptions,
+  taskMetricOption,
   outputOptions,
   runDirs,
   voterModes,
@@ -37,6 +39,7 @@ export type BaselineArgs = DatasetArgs &
     readonly trials?: number;
     readonly 'label-train-sample-size'?: number;
     readonly k?: number;
+    readonly 'task-metric'?: string;
     readonly redo: boolean;
   };
 
@@ -49,6 +52,11 @@ export interface BaselineRunResult {
   readonly voters?: readonly string[];
   /** Share of test samples routed to each voter, over all trials. */
   readonly selectionShare?: number[];
+}
+
+/** The embedder flags a caller did set (yargs fills them all; library callers may leave some out). */
+function definedOnly(args: Partial<EmbedderArgs>): Partial<EmbedderArgs> {
+  return Object.fromEntries(Object.entries(args).filter(([key, value]) => value !== undefined && key in EMBEDDER_DEFAULTS));
 }
 
 function share(selected: readonly (readonly number[])[], m: number): number[] {
@@ -101,9 +109,9 @@ export async function runBaselines(
       } else {
         const trainData = await loadSplitData(config, mode, dirs, 'train');
         const train = { ...trainData, file: datasetSplitPath(dirs, config, 'train') };
-        const labeledMeta = { method, seed: args.seed, trials, label_train_sample_size: sampleSize };
+        const labeledMeta = { method, seed: args.seed, trials, label_train_sample_size: sampleSize, task_metric: args['task-metric'] ?? null };
         if (method === 'labeled_oracle') {
-          const r = labeledOracle(train, table, { trials, sampleSize, rng });
+          const r = labeledOracle(train, table, { trials, sampleSize, rng, metric: args['task-metric'] });
           selected = r.selected;
           await writeTrialSelectionFile(
             outputFile,
@@ -115,20 +123,11 @@ export async function runBaselines(
           );
         } else {
           if (!embedder) {
-            backend ??= await createBackend(args.backend ?? 'auto');
-            embedder = await embedderFromArgs(
-              {
-                embedder: args.embedder ?? 'use',
-                backend: args.backend ?? 'auto',
-                device: args.device ?? 'cpu',
-                'cache-dir': args['cache-dir'] ?? '.smoothie-cache',
-                cache: args.cache ?? true,
-              },
-              backend,
-            );
+            backend ??= await createBackend(args.backend ?? EMBEDDER_DEFAULTS.backend);
+            embedder = await embedderFromArgs({ ...EMBEDDER_DEFAULTS, ...definedOnly(args) }, backend);
           }
           const k = args.k ?? 20;
-          const r = await labeledKnn(train, test, { trials, sampleSize, k, rng, embedder, backend });
+          const r = await labeledKnn(train, test, { trials, sampleSize, k, rng, embedder, backend, metric: args['task-metric'] });
           selected = r.selected;
           await writeTrialSelectionFile(
             outputFile,
@@ -188,7 +187,7 @@ function trialOption<T>(y: Argv<T>) {
 }
 
 function labeledOptions<T>(y: Argv<T>) {
-  return trialOption(y).option('label-train-sample-size', {
+  return taskMetricOption(trialOption(y)).option('label-train-sample-size', {
     type: 'number',
     default: 50,
     describe: 'Labelled train rows drawn (with replacement) per trial',

@@ -3,16 +3,16 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadDatasetConfig } from '../../data/config.js';
 import type { VoterMode } from '../../data/paths.js';
 import { evaluateMethods, writeScoresChart, writeScoresFiles, type EvaluationResult } from '../../evaluate/index.js';
-import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, taskMetricOption, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
 
 /** Exit code when some method files were skipped (each printed on stderr). */
 export const EXIT_SKIPPED_FILES = 3;
 
 function builder(y: Argv) {
-  return outputOptions(datasetOptions(y));
+  return taskMetricOption(outputOptions(datasetOptions(y)));
 }
 
-type EvaluateArgs = ArgumentsCamelCase<DatasetArgs & OutputArgs>;
+type EvaluateArgs = ArgumentsCamelCase<DatasetArgs & OutputArgs & { readonly 'task-metric'?: string }>;
 
 const fmt = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(4));
 
@@ -49,7 +49,7 @@ async function handler(args: EvaluateArgs): Promise<void> {
   const summaries: unknown[] = [];
   let skipped = 0;
   for (const mode of modes) {
-    const result = await evaluateMethods({ config, mode, dirs: runDirs(args) });
+    const result = await evaluateMethods({ config, mode, dirs: runDirs(args), metric: args['task-metric'] });
     const { scoresFile, sampleScoresFile } = await writeScoresFiles(result);
     const chartFile = await writeScoresChart(result);
     for (const p of result.problems) process.stderr.write(`skipped ${result.dir}/${p.file}: ${p.reason}\n`);
