@@ -168,3 +168,21 @@ export async function readArrowTable(file: string): Promise<Record<string, numbe
   return out;
 }
 
+
+/** Reads an Arrow IPC table as one plain object per row (nested lists and structs as arrays and objects). */
+export async function readArrowRecords(file: string): Promise<Record<string, unknown>[]> {
+  const table = await readTable(file);
+  return table.toArray().map((row: { toJSON(): Record<string, unknown> }) => plainValue(row.toJSON()) as Record<string, unknown>);
+}
+
+/** Arrow row values as JSON-like data: vectors → arrays, struct rows → objects, 64-bit integers → numbers. */
+function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (x) => plainValue(x));
+  const json = (value as { toJSON?: () => unknown }).toJSON;
+  const plain = typeof json === 'function' && !Array.isArray(value) ? json.call(value) : value;
+  if (Array.isArray(plain)) return plain.map(plainValue);
+  if (plain !== value) return plainValue(plain);
+  return Object.fromEntries(Object.entries(plain as Record<string, unknown>).map(([k, v]) => [k, plainValue(v)]));
+}

@@ -10,3 +10,8 @@ export { readArrowMatrix, writeArrowMatrix, readArrowTable, writeArrowTable, typ
 export { parseJsonLenient, stringifyStrict, readJsonFile, writeJsonFile, readJsonl, writeJsonl } from './json.js';
 export { writeFileAtomic, readInputFile, type FileData } from './atomic.js';
 export { readSelectionFile, writeSelectionFile, readTrialSelectionFile, writeTrialSelectionFile } from './selection.js';
+export { readArrowRecords } from './arrow.js';
+export { readRecords, RECORD_FILE_EXTENSIONS, type SourceRecord } from './records.js';
+export { readHfSplit, DEFAULT_HF_DATASETS_SERVER, type HfSplitRequest, type HfSourceOptions } from './hf-source.js';
+export { parseTemplate, renderTemplate, loadSingleTemplate, loadTemplateList, DEFAULT_PROMPT_TEMPLATES_DIR, type PromptTemplate } from './templates.js';
+export { buildDataset, makeDataset, DEFAULT_DATASET_SEED, type MakeDatasetOptions, type MakeDatasetResult, type BuiltSplit } from './make-dataset.js';

@@ -30,6 +30,48 @@ export const MultiModelGenerationsSchema = z.object({ generations: z.array(z.str
 /** Multi-prompt generation file: per sample, one string per prompt. */
 export const MultiPromptGenerationsSchema = z.object({ generations: z.array(z.array(z.string())) });
 
+/** Value transforms a dataset config may apply to a source column (`src/data/make-dataset.ts`). */
+export const COLUMN_TRANSFORMS = ['join_lines', 'after_hashes', 'good_lexicalisations'] as const;
+
+/**
+ * A value taken from a source row: a column path (`answer.normalized_aliases`, numeric segments
+ * index lists: `modified_triple_sets.mtriple_set.0`), optionally transformed.
+ */
+export const ColumnSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ column: z.string().min(1), transform: z.enum(COLUMN_TRANSFORMS).optional() }),
+]);
+export type ColumnSpec = z.infer<typeof ColumnSpecSchema>;
+
+/** A row position: an index (negative counts from the end) or a percentage of the rows (`"50%"`). */
+const RowBoundSchema = z.union([z.number().int(), z.string().regex(/^\d+(\.\d+)?%$/, 'a percentage such as "50%"')]);
+
+/** Where one split's rows come from. */
+export const SplitSourceSchema = z.strictObject({
+  /** A local file (jsonl, json, csv, parquet, arrow; relative to the config) or `hf:<dataset id>`. */
+  from: z.string().min(1),
+  /** Hugging Face config (subset) name. @default 'default' */
+  config: z.string().optional(),
+  /** Hugging Face split. @default the split being built */
+  split: z.string().optional(),
+  /** Keep rows [start, end) of the source before sampling (e.g. SQuAD's train = first half of validation). */
+  rows: z.strictObject({ start: RowBoundSchema.optional(), end: RowBoundSchema.optional() }).optional(),
+});
+export type SplitSource = z.infer<typeof SplitSourceSchema>;
+
+/** `source:` of a task config: how `smoothie make-dataset` builds the processed rows. */
+export const DatasetSourceSchema = z.strictObject({
+  train: SplitSourceSchema,
+  test: SplitSourceSchema,
+  /** Template placeholder → source value. */
+  fields: z.record(z.string(), ColumnSpecSchema),
+  embedding_input: ColumnSpecSchema,
+  reference: ColumnSpecSchema,
+  /** Source columns copied into the rows unchanged (e.g. a category for summaries). */
+  keep: z.array(z.string()).optional(),
+});
+export type DatasetSource = z.infer<typeof DatasetSourceSchema>;
+
 /** `dataset_configs/*.yaml`: a single task. */
 export const TaskConfigSchema = z.strictObject({
   /** Name of the dataset; results go under `<results_dir>/<dataset>/`. */
@@ -40,17 +82,19 @@ export const TaskConfigSchema = z.strictObject({
   /** Apply the reference's generation cleaning (§1.9) before embedding. Off for mix_instruct, alpaca, gsm8k. */
   clean_generations: z.boolean().optional(),
   max_new_tokens: z.number().int().positive().optional(),
+  /** Rows sampled (seeded) from the source; 0 keeps every row. */
   train_size: z.number().int().nonnegative().optional(),
   test_size: z.number().int().nonnegative().optional(),
   /** Model groups evaluated on this dataset (names defined in the model groups file). */
   model_groups: z.array(z.string()).optional(),
   /** Model groups file, relative to this config. @default model_groups.yaml beside it */
   model_groups_file: z.string().optional(),
-  /** Prompt templates (for `make-dataset` and `generate`). */
-  prompt_template: z.string().optional(),
+  /** Prompt templates (reference keys): `prompt_templates/<name>.txt` (one template) and `<name>.json` (a list). */
+  multi_model_prompt_template: z.string().optional(),
   multi_prompt_template: z.string().optional(),
-  /** Where rows come from (for `make-dataset`). */
-  source: z.record(z.string(), z.unknown()).optional(),
+  /** The reference lists the task's metrics; the metric used is the task's (`src/metrics`). */
+  metrics: z.array(z.string()).optional(),
+  source: DatasetSourceSchema.optional(),
 });
 
 /** `dataset_configs/*.yaml`: a multi-task group (Dist-Acc, Dist-R2). */
