@@ -5,6 +5,8 @@ export interface ProgressEvent {
   readonly stage: string;
   readonly done: number;
   readonly total: number;
+  /** Shown after the counts (e.g. throughput and errors). */
+  readonly detail?: string;
 }
 
 export type ProgressReporter = ((event: ProgressEvent) => void) & { stop(): void };
@@ -26,21 +28,21 @@ export function createProgress(options: { readonly quiet: boolean }): ProgressRe
       lastDecile = -1;
       if (stream.isTTY) {
         bar = new cliProgress.SingleBar(
-          { stream, format: `${stage.padEnd(24)} {bar} {value}/{total} {percentage}% | {eta_formatted} left`, hideCursor: true },
+          { stream, format: `${stage.padEnd(24)} {bar} {value}/{total} {percentage}% | {eta_formatted} left{detail}`, hideCursor: true },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(event.total, 0);
+        bar.start(event.total, 0, { detail: '' });
       }
     }
     if (bar) {
-      bar.update(event.done);
+      bar.update(event.done, { detail: event.detail ? ` | ${event.detail}` : '' });
       if (event.done >= event.total) stop();
       return;
     }
     const decile = Math.floor((10 * event.done) / event.total);
     if (decile !== lastDecile) {
       lastDecile = decile;
-      stream.write(`${stage}: ${event.done}/${event.total}\n`);
+      stream.write(`${stage}: ${event.done}/${event.total}${event.detail ? ` (${event.detail})` : ''}\n`);
     }
   };
   return Object.assign(report, { stop });
