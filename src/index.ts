@@ -13,3 +13,7 @@ export { SmoothieError, UserInputError, NotFittedError } from './errors/index.js
 export * from './metrics/index.js';
 export * from './baselines/index.js';
 export * from './evaluate/index.js';
+export { createRouter, loadRouter, Router, type RouteRequest, type RouteResult, type RouterOptions } from './route/router.js';
+export { RouterConfigSchema, type RouterConfig, type RouterConfigInput } from './route/config.js';
+export { ReferenceStore, type StoreSample } from './route/reference-store.js';
+export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.js';

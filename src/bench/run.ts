@@ -13,6 +13,7 @@ import { Rng } from '../compute/rng.js';
 import { writeJsonFile } from '../data/json.js';
 import { createEmbedder } from '../embed/factory.js';
 import { rouge2F, rougeScores } from '../metrics/rouge.js';
+import { createRouter } from '../route/router.js';
 import { Smoothie } from '../smoothie/estimator.js';
 
 const OUT_DIR = path.join('results', 'bench');
@@ -238,7 +239,47 @@ async function benchMetrics(): Promise<Record<string, unknown>> {
   return result;
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics } as const;
+/** Percentile of sorted values (nearest rank). */
+const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/**
+ * `select` routing overhead per request without model calls or embedding: neighbours in a 100,000-row
+ * store (HNSW) + Smoothie weights on the neighbourhood. Baseline: the same store searched by exact scan.
+ */
+async function benchRoute(): Promise<Record<string, unknown>> {
+  const n = 100_000;
+  const m = 5;
+  const d = 512;
+  const k = 20;
+  const queries = 2000;
+  const { X, G } = syntheticEmbeddings(n + queries, m, d, 11);
+  const voters = Array.from({ length: m }, (_, v) => `model-${v}`);
+  const samples = Array.from({ length: n + queries }, (_, s) => ({
+    input: X.data.subarray(s * d, (s + 1) * d),
+    candidates: G.data.subarray(s * m * d, (s + 1) * m * d),
+  }));
+  const timed = async (exactBelow: number) => {
+    const router = await createRouter({ strategy: 'select', voters, k, exact_below: exactBelow }, { embedder: { id: 'precomputed', version: '0', dim: d, embed: () => Promise.reject(new Error('not used')) } });
+    const build = performance.now();
+    router.addEmbedded(samples.slice(0, n));
+    const buildSeconds = (performance.now() - build) / 1000;
+    const times: number[] = [];
+    for (let q = 0; q < queries; q++) {
+      const t = performance.now();
+      router.routeEmbedded(samples[n + q], voters);
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    return { build_seconds: buildSeconds, p50_ms: percentile(times, 50), p99_ms: percentile(times, 99) };
+  };
+  const hnsw = await timed(4096);
+  const exact = await timed(Number.MAX_SAFE_INTEGER);
+  const result = { store_rows: n, voters: m, dim: d, k, queries, hnsw, exact_scan: exact, p50_speedup_vs_exact: exact.p50_ms / hnsw.p50_ms, target_p50_ms: 2 };
+  console.log(`route select, ${n} stored rows, d=${d}, m=${m}, k=${k}: HNSW p50 ${hnsw.p50_ms.toFixed(3)} ms, p99 ${hnsw.p99_ms.toFixed(3)} ms; exact scan p50 ${exact.p50_ms.toFixed(2)} ms (${result.p50_speedup_vs_exact.toFixed(0)}× slower)`);
+  return result;
+}
+
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');
