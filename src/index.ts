@@ -17,3 +17,4 @@ export { createRouter, loadRouter, Router, type RouteRequest, type RouteResult, 
 export { RouterConfigSchema, type RouterConfig, type RouterConfigInput } from './route/config.js';
 export { ReferenceStore, type StoreSample } from './route/reference-store.js';
 export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.js';
+export * from './llm/index.js';

@@ -1,0 +1,216 @@
+/**
+ * One model's endpoint: the official `openai` SDK (its own retries off) behind our concurrency and
+ * rate limits (p-queue), with retries on 429 / 5xx / timeouts / dropped connections / malformed
+ * bodies — exponential backoff with full jitter from a seeded Rng, or the server's Retry-After — and
+ * rotation across the model's API keys (a rate-limited key yields to the next; a rejected key is dropped).
+ * Errors name the model and the call; key values are redacted from every message.
+ */
+import OpenAI, { APIConnectionError, APIError } from 'openai';
+import PQueue from 'p-queue';
+import { Rng } from '../compute/rng.js';
+import { UserInputError } from '../errors/index.js';
+import type { ResolvedModel } from './registry.js';
+
+/** Exit code of a call that failed for good (the endpoint, not the user's files). */
+export const EXIT_LLM_FAILURE = 4;
+const BACKOFF_BASE_S = 0.5;
+const BACKOFF_CAP_S = 30;
+
+export type ChatMessage = { readonly role: 'system' | 'user' | 'assistant'; readonly content: string };
+
+export interface SamplingParams {
+  readonly temperature?: number;
+  readonly max_tokens?: number;
+  readonly top_p?: number;
+  /** Choices per call. @default 1 */
+  readonly n?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+}
+
+export interface CompletionRequest {
+  /** A prompt (one user message in chat mode) or chat messages. */
+  readonly prompt: string | readonly ChatMessage[];
+  readonly params: SamplingParams;
+  /** Names the call in errors, e.g. `test sample 12, generation 0`. */
+  readonly label: string;
+}
+
+export interface CompletionResult {
+  /** One text per choice, in choice order. */
+  readonly texts: string[];
+  readonly finishReasons: (string | null)[];
+  readonly usage?: { readonly prompt_tokens?: number; readonly completion_tokens?: number };
+  /** Attempts it took (1 = first try). */
+  readonly attempts: number;
+}
+
+/** Thrown for a call that did not start because its batch had already failed. */
+export class CallNotStarted extends Error {
+  override readonly name = 'CallNotStarted';
+}
+
+export interface CompleteOptions {
+  readonly signal?: AbortSignal;
+  /** Checked when the call (or a retry) is about to start; false → CallNotStarted. */
+  readonly shouldStart?: () => boolean;
+}
+
+export class LlmCallError extends UserInputError {
+  constructor(message: string) {
+    super(message, { exitCode: EXIT_LLM_FAILURE });
+  }
+}
+
+/** Removes key values (and key-like fragments servers echo back) from a message. */
+export function redactKeys(text: string, keys: readonly string[]): string {
+  let out = text;
+  for (const key of keys) if (key.length >= 4) out = out.split(key).join('[redacted]');
+  return out.replace(/\b(sk|pk|rk|gsk|tgp|key)[-_][A-Za-z0-9*._-]{3,}/gi, '[redacted]').replace(/\*{3,}[A-Za-z0-9]{1,}/g, '[redacted]');
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  const v = (headers as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Seconds the server asks us to wait (`retry-after-ms`, `retry-after` seconds or HTTP date). */
+export function retryAfterSeconds(headers: unknown, now = Date.now()): number | undefined {
+  const ms = Number(headerValue(headers, 'retry-after-ms'));
+  if (Number.isFinite(ms) && ms >= 0 && headerValue(headers, 'retry-after-ms') !== undefined) return ms / 1000;
+  const value = headerValue(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+type Outcome = { kind: 'retry'; reason: string; wait?: number; rotate: boolean } | { kind: 'reject-key'; reason: string } | { kind: 'fatal'; reason: string };
+
+function classify(error: unknown): Outcome {
+  if (error instanceof APIError && error.status !== undefined) {
+    const reason = `${error.status} ${error.message.split('\n')[0]}`;
+    if (error.status === 429) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: true };
+    if (error.status === 401 || error.status === 403) return { kind: 'reject-key', reason };
+    if (error.status === 408 || error.status === 409 || error.status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
+    return { kind: 'fatal', reason };
+  }
+  if (error instanceof APIConnectionError) return { kind: 'retry', reason: error.message.split('\n')[0] || 'connection error', rotate: false };
+  // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
+  return { kind: 'retry', reason: `malformed response (${(error as Error).message?.split('\n')[0] ?? String(error)})`, rotate: false };
+}
+
+const sleep = (seconds: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+export class Endpoint {
+  private readonly queue: PQueue;
+  private readonly clients = new Map<string, OpenAI>();
+  private keys: string[];
+  private next = 0;
+  /** Why the last key was dropped (for the error once none is left). */
+  private rejection = '';
+
+  constructor(
+    readonly model: ResolvedModel,
+    private readonly rng: Rng = new Rng(42),
+  ) {
+    this.keys = [...model.keys];
+    const rate = model.requests_per_minute;
+    // A request-per-minute limit spaces call starts evenly (one per 60/rate seconds).
+    this.queue = new PQueue({ concurrency: model.max_concurrency, ...(rate ? { intervalCap: 1, interval: Math.ceil(60_000 / rate) } : {}) });
+  }
+
+  /** Calls now in flight (at most max_concurrency). */
+  get pending(): number {
+    return this.queue.pending;
+  }
+
+  private client(key: string): OpenAI {
+    let c = this.clients.get(key);
+    if (!c) {
+      c = new OpenAI({ apiKey: key, baseURL: this.model.base_url, maxRetries: 0, timeout: this.model.timeout_s * 1000 });
+      this.clients.set(key, c);
+    }
+    return c;
+  }
+
+  private async once(key: string, request: CompletionRequest, signal?: AbortSignal): Promise<Omit<CompletionResult, 'attempts'>> {
+    const p = { ...this.model.params, ...request.params };
+    const common = {
+      model: this.model.model,
+      temperature: p.temperature,
+      max_tokens: p.max_tokens,
+      top_p: p.top_p,
+      n: p.n,
+      stop: p.stop ? [...p.stop] : undefined,
+      seed: p.seed,
+    };
+    const client = this.client(key);
+    if (this.model.mode === 'completion') {
+      const prompt = typeof request.prompt === 'string' ? request.prompt : request.prompt.map((m) => m.content).join('\n\n');
+      const r = await client.completions.create({ ...common, prompt, stream: false }, { signal });
+      if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
+      const choices = [...r.choices].sort((a, b) => a.index - b.index);
+      return { texts: choices.map((c) => c.text ?? ''), finishReasons: choices.map((c) => c.finish_reason ?? null), usage: r.usage ?? undefined };
+    }
+    const messages = typeof request.prompt === 'string' ? [{ role: 'user' as const, content: request.prompt }] : request.prompt.map((m) => ({ ...m }));
+    const r = await client.chat.completions.create({ ...common, messages, stream: false }, { signal });
+    if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
+    const choices = [...r.choices].sort((a, b) => a.index - b.index);
+    return { texts: choices.map((c) => c.message?.content ?? ''), finishReasons: choices.map((c) => c.finish_reason ?? null), usage: r.usage ?? undefined };
+  }
+
+  /** One completion, retried and rotated as the module says; throws LlmCallError when it gives up. */
+  async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
+    const { signal, shouldStart } = options;
+    const where = `model '${this.model.name}' (${this.model.base_url}): ${request.label}`;
+    let lastReason = '';
+    for (let attempt = 0; attempt <= this.model.max_retries; attempt++) {
+      if (this.keys.length === 0) throw new LlmCallError(`${where}: every API key was rejected (${redactKeys(this.rejection, this.model.keys)})`);
+      let outcome: Outcome | { kind: 'ok'; result: Omit<CompletionResult, 'attempts'> } | { kind: 'no-key' };
+      try {
+        // The key is chosen when the call starts and key state is updated before the queue starts
+        // the next call, so no queued call reuses a key just found rate-limited or rejected.
+        outcome = await this.queue.add(
+          async () => {
+            if (shouldStart && !shouldStart()) throw new CallNotStarted(request.label);
+            if (this.keys.length === 0) return { kind: 'no-key' as const };
+            const key = this.keys[this.next % this.keys.length];
+            try {
+              return { kind: 'ok' as const, result: await this.once(key, request, signal) };
+            } catch (error) {
+              if (signal?.aborted) throw error;
+              const o = classify(error);
+              if (o.kind === 'reject-key') {
+                this.rejection = o.reason;
+                this.keys = this.keys.filter((k) => k !== key);
+              } else if (o.kind === 'retry' && o.rotate && this.keys[this.next % this.keys.length] === key) this.next++;
+              return o;
+            }
+          },
+          // Retries go before calls that have not started yet.
+          { priority: attempt },
+        );
+      } catch (error) {
+        throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redactKeys((error as Error).message, this.model.keys)}`);
+      }
+      if (outcome.kind === 'ok') return { ...outcome.result, attempts: attempt + 1 };
+      if (outcome.kind === 'no-key' || outcome.kind === 'reject-key') continue;
+      lastReason = outcome.reason;
+      if (outcome.kind === 'fatal') throw new LlmCallError(`${where}: ${redactKeys(outcome.reason, this.model.keys)}`);
+      if (attempt < this.model.max_retries) {
+        const backoff = this.rng.next() * Math.min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt);
+        await sleep(outcome.wait ?? backoff, signal);
+      }
+    }
+    throw new LlmCallError(`${where} failed after ${this.model.max_retries} retries: ${redactKeys(lastReason, this.model.keys)}`);
+  }
+}

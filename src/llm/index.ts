@@ -1,0 +1,18 @@
+/** The LLM client layer: model registry, endpoints with retries and key rotation, the resumable call cache. */
+export { loadModelRegistry, ModelRegistry, ModelsFileSchema, ModelEntrySchema, NO_KEY, type ModelEntry, type ResolvedModel } from './registry.js';
+export {
+  Endpoint,
+  LlmCallError,
+  CallNotStarted,
+  EXIT_LLM_FAILURE,
+  redactKeys,
+  retryAfterSeconds,
+  type ChatMessage,
+  type SamplingParams,
+  type CompletionRequest,
+  type CompletionResult,
+  type CompleteOptions,
+} from './endpoint.js';
+export { GenerationCache, callKey, DEFAULT_GENERATION_CACHE, type CacheLine, type CallIdentity } from './call-cache.js';
+export { runGenerationCalls, estimateCalls, type GenerationCall, type RunProgress, type RunCallsOptions, type CallEstimate } from './run-calls.js';
+export { planGenerations, generationFileContent, type GenerationJob, type GenerationSettings, type PlannedCall } from './generation-plan.js';

@@ -1,0 +1,147 @@
+/**
+ * The model registry (`models.yaml`): name → OpenAI-compatible endpoint, model id, where its API keys
+ * come from, chat or completion mode, and the endpoint's limits.
+ *
+ *   keys_file: secrets.yaml          # optional: {ENV_NAME: key or [keys]}, for users who keep keys in a file
+ *   models:
+ *     mistral-7b:
+ *       base_url: http://127.0.0.1:8000/v1
+ *       model: mistralai/Mistral-7B-Instruct-v0.2
+ *       api_key_env: [TOGETHER_API_KEY, TOGETHER_API_KEY_BACKUP]
+ *       mode: chat                   # or completion
+ *       max_concurrency: 16
+ *       requests_per_minute: 600
+ *
+ * Keys: each name in `api_key_env` is looked up in the environment, then in `keys_file`; numbered
+ * variants (`NAME_2`, `NAME_3`, …) are added after it, so rotation needs no config change. A model
+ * without `api_key_env` (a local server) sends a placeholder key. Key values never leave this module
+ * except to the HTTP client.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { UserInputError } from '../errors/index.js';
+import { parseWith } from '../data/validate.js';
+
+export const SamplingDefaultsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  stop: z.array(z.string()).optional(),
+});
+
+export const ModelEntrySchema = z.strictObject({
+  base_url: z.string().url(),
+  /** Model id sent to the server. */
+  model: z.string().min(1),
+  api_key_env: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  mode: z.enum(['chat', 'completion']).default('chat'),
+  max_concurrency: z.number().int().positive().default(8),
+  requests_per_minute: z.number().positive().optional(),
+  timeout_s: z.number().positive().default(60),
+  max_retries: z.number().int().nonnegative().default(6),
+  /** Sampling defaults for this model; call parameters override them. */
+  params: SamplingDefaultsSchema.optional(),
+  /** Cost of one call in your unit (e.g. dollars), for cost accounting. */
+  cost: z.number().nonnegative().optional(),
+});
+export type ModelEntry = z.infer<typeof ModelEntrySchema>;
+
+export const ModelsFileSchema = z.strictObject({
+  keys_file: z.string().optional(),
+  models: z.record(z.string().min(1), ModelEntrySchema),
+});
+
+const KeysFileSchema = z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1))]));
+
+/** Placeholder sent to servers that need no key (the SDK requires one). */
+export const NO_KEY = 'sk-no-key-required';
+const MAX_NUMBERED_KEYS = 20;
+
+export interface ResolvedModel extends ModelEntry {
+  readonly name: string;
+  /** Keys in rotation order; never log these. */
+  readonly keys: readonly string[];
+}
+
+export class ModelRegistry {
+  constructor(
+    /** Where the registry came from (for messages). */
+    readonly source: string,
+    private readonly entries: Readonly<Record<string, ModelEntry>>,
+    private readonly keyLookup: (name: string) => string[],
+  ) {}
+
+  get names(): string[] {
+    return Object.keys(this.entries);
+  }
+
+  has(name: string): boolean {
+    return Object.hasOwn(this.entries, name);
+  }
+
+  /** The model with its keys resolved; an unknown model or a missing key is a one-line error. */
+  resolve(name: string): ResolvedModel {
+    if (!this.has(name)) {
+      throw new UserInputError(`unknown model '${name}' (defined: ${this.names.join(', ') || 'none'})`, { file: this.source, field: 'models' });
+    }
+    const entry = this.entries[name];
+    if (entry.api_key_env === undefined) return { ...entry, name, keys: [NO_KEY] };
+    const names = typeof entry.api_key_env === 'string' ? [entry.api_key_env] : entry.api_key_env;
+    const keys = [...new Set(names.flatMap((n) => this.keyLookup(n)))];
+    if (keys.length === 0) {
+      throw new UserInputError(`model '${name}': no API key found in ${names.map((n) => `$${n}`).join(', ')} (set it in the environment or in keys_file)`, {
+        file: this.source,
+        field: `models.${name}.api_key_env`,
+      });
+    }
+    return { ...entry, name, keys };
+  }
+
+  /** A registry from an object (tests, library users); keys from `env`. */
+  static fromObject(value: unknown, options: { readonly env?: NodeJS.ProcessEnv; readonly source?: string; readonly keysFile?: Record<string, string | string[]> } = {}): ModelRegistry {
+    const source = options.source ?? 'model registry';
+    const parsed = parseWith(ModelsFileSchema, value, { file: source });
+    const env = options.env ?? process.env;
+    const fileKeys = options.keysFile ?? {};
+    const lookup = (name: string): string[] => {
+      const one = (n: string): string[] => {
+        const fromEnv = env[n];
+        if (fromEnv) return [fromEnv];
+        const fromFile = fileKeys[n];
+        return fromFile === undefined ? [] : typeof fromFile === 'string' ? [fromFile] : fromFile;
+      };
+      const keys = one(name);
+      for (let i = 2; i <= MAX_NUMBERED_KEYS; i++) keys.push(...one(`${name}_${i}`));
+      return keys;
+    };
+    return new ModelRegistry(source, parsed.models, lookup);
+  }
+}
+
+async function readYamlFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UserInputError('file not found', { file });
+  }
+  try {
+    return YAML.parse(text);
+  } catch (e) {
+    throw new UserInputError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
+  }
+}
+
+/** Loads `models.yaml` (and its `keys_file`, relative to it). */
+export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelRegistry> {
+  const raw = await readYamlFile(file);
+  const parsed = parseWith(ModelsFileSchema, raw, { file });
+  let keysFile: Record<string, string | string[]> | undefined;
+  if (parsed.keys_file !== undefined) {
+    const keysPath = path.resolve(path.dirname(file), parsed.keys_file);
+    keysFile = parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });
+  }
+  return ModelRegistry.fromObject(raw, { env, source: file, keysFile });
+}

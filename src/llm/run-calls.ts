@@ -1,0 +1,136 @@
+/**
+ * Runs a batch of calls against the registry's endpoints: cached calls are skipped, the rest run
+ * concurrently within each endpoint's limits, and every completed call is appended to the cache at
+ * once, so a killed run loses only the calls in flight. After a call fails for good, no new call
+ * starts; the ones in flight finish (and are cached) before the error is thrown.
+ */
+import { Rng } from '../compute/rng.js';
+import { callKey, type GenerationCache } from './call-cache.js';
+import { CallNotStarted, Endpoint, type ChatMessage, type SamplingParams } from './endpoint.js';
+import type { ModelRegistry } from './registry.js';
+
+export interface GenerationCall {
+  /** Registry name of the model. */
+  readonly model: string;
+  readonly prompt: string | readonly ChatMessage[];
+  readonly params: SamplingParams;
+  /** Which sample of the same prompt and parameters this is (part of the cache key). */
+  readonly sampleIndex: number;
+  /** Names the call in errors, e.g. `test sample 12`. */
+  readonly label: string;
+}
+
+export interface RunProgress {
+  readonly done: number;
+  readonly total: number;
+  /** Calls answered from the cache. */
+  readonly cached: number;
+  /** Failed attempts so far (each retried). */
+  readonly retries: number;
+}
+
+export interface RunCallsOptions {
+  readonly registry: ModelRegistry;
+  readonly cache: GenerationCache;
+  readonly onProgress?: (progress: RunProgress) => void;
+  readonly signal?: AbortSignal;
+  /** Seeds the backoff jitter. @default 42 */
+  readonly seed?: number;
+  /** Endpoints to reuse across runs (one per model name); created when absent. */
+  readonly endpoints?: Map<string, Endpoint>;
+}
+
+export interface CallEstimate {
+  readonly calls: number;
+  /** Calls already in the cache. */
+  readonly cached: number;
+  /** Prompt tokens of the uncached calls, estimated as characters / 4. */
+  readonly promptTokens: number;
+  readonly perModel: Readonly<Record<string, { readonly calls: number; readonly cached: number }>>;
+}
+
+const promptChars = (p: GenerationCall['prompt']): number => (typeof p === 'string' ? p.length : p.reduce((n, m) => n + m.content.length, 0));
+
+function keyOf(registry: ModelRegistry, call: GenerationCall): string {
+  const model = registry.resolve(call.model);
+  return callKey({ baseUrl: model.base_url, model: model.model, mode: model.mode, prompt: call.prompt, params: call.params, sampleIndex: call.sampleIndex });
+}
+
+/** How many calls a batch would make and how much prompt it would send (for `--dry-run`). */
+export function estimateCalls(calls: readonly GenerationCall[], registry: ModelRegistry, cache?: GenerationCache): CallEstimate {
+  const perModel: Record<string, { calls: number; cached: number }> = {};
+  let cached = 0;
+  let chars = 0;
+  for (const call of calls) {
+    const entry = (perModel[call.model] ??= { calls: 0, cached: 0 });
+    entry.calls++;
+    if (cache?.get(keyOf(registry, call))) {
+      entry.cached++;
+      cached++;
+    } else chars += promptChars(call.prompt);
+  }
+  return { calls: calls.length, cached, promptTokens: Math.ceil(chars / 4), perModel };
+}
+
+/** Every call's texts (one per choice), in call order. */
+export async function runGenerationCalls(calls: readonly GenerationCall[], options: RunCallsOptions): Promise<string[][]> {
+  const { registry, cache } = options;
+  const rng = new Rng(options.seed ?? 42);
+  const endpoints = options.endpoints ?? new Map<string, Endpoint>();
+  const endpoint = (name: string): Endpoint => {
+    let e = endpoints.get(name);
+    if (!e) {
+      e = new Endpoint(registry.resolve(name), new Rng(rng.nextUint32()));
+      endpoints.set(name, e);
+    }
+    return e;
+  };
+  const keys = calls.map((c) => keyOf(registry, c));
+  const results: string[][] = new Array(calls.length);
+  let done = 0;
+  let cachedCount = 0;
+  let retries = 0;
+  const report = (): void => options.onProgress?.({ done, total: calls.length, cached: cachedCount, retries });
+  // Identical calls in one batch run once.
+  const firstOfKey = new Map<string, number>();
+  const todo: number[] = [];
+  keys.forEach((key, i) => {
+    const hit = cache.get(key);
+    if (hit) {
+      results[i] = hit.texts;
+      done++;
+      cachedCount++;
+    } else if (!firstOfKey.has(key)) {
+      firstOfKey.set(key, i);
+      todo.push(i);
+    }
+  });
+  report();
+  let failure: unknown;
+  await Promise.all(
+    todo.map(async (i) => {
+      const call = calls[i];
+      const e = endpoint(call.model);
+      try {
+        const r = await e.complete({ prompt: call.prompt, params: call.params, label: call.label }, { signal: options.signal, shouldStart: () => failure === undefined });
+        retries += r.attempts - 1;
+        // Cache before counting it done: a kill after this line never repeats the call.
+        await cache.append({ key: keys[i], model: call.model, texts: r.texts, finish_reasons: r.finishReasons, usage: r.usage });
+        results[i] = r.texts;
+        done++;
+        report();
+      } catch (error) {
+        if (!(error instanceof CallNotStarted)) failure ??= error;
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
+  keys.forEach((key, i) => {
+    if (results[i] === undefined) {
+      results[i] = results[firstOfKey.get(key)!];
+      done++;
+    }
+  });
+  report();
+  return results;
+}
