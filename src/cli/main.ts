@@ -6,6 +6,7 @@ import { UserInputError } from '../errors/index.js';
 import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from './commands/baselines.js';
 import { embedCommand } from './commands/embed.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
 import { runCommand } from './commands/run.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     .command(labeledKnnCommand)
     .command(evaluateCommand)
     .command(makeDatasetCommand)
+    .command(generateCommand)
     .command(makeDemoCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()

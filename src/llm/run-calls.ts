@@ -44,7 +44,9 @@ export interface CallEstimate {
   readonly calls: number;
   /** Calls already in the cache. */
   readonly cached: number;
-  /** Prompt tokens of the uncached calls, estimated as characters / 4. */
+  /** Requests left to send: uncached calls, identical ones counted once. */
+  readonly toMake: number;
+  /** Prompt tokens of those requests, estimated as characters / 4. */
   readonly promptTokens: number;
   readonly perModel: Readonly<Record<string, { readonly calls: number; readonly cached: number }>>;
 }
@@ -59,17 +61,22 @@ function keyOf(registry: ModelRegistry, call: GenerationCall): string {
 /** How many calls a batch would make and how much prompt it would send (for `--dry-run`). */
 export function estimateCalls(calls: readonly GenerationCall[], registry: ModelRegistry, cache?: GenerationCache): CallEstimate {
   const perModel: Record<string, { calls: number; cached: number }> = {};
+  const toMake = new Set<string>();
   let cached = 0;
   let chars = 0;
   for (const call of calls) {
     const entry = (perModel[call.model] ??= { calls: 0, cached: 0 });
     entry.calls++;
-    if (cache?.get(keyOf(registry, call))) {
+    const key = keyOf(registry, call);
+    if (cache?.get(key)) {
       entry.cached++;
       cached++;
-    } else chars += promptChars(call.prompt);
+    } else if (!toMake.has(key)) {
+      toMake.add(key);
+      chars += promptChars(call.prompt);
+    }
   }
-  return { calls: calls.length, cached, promptTokens: Math.ceil(chars / 4), perModel };
+  return { calls: calls.length, cached, toMake: toMake.size, promptTokens: Math.ceil(chars / 4), perModel };
 }
 
 /** Every call's texts (one per choice), in call order. */
