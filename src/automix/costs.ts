@@ -1,0 +1,88 @@
+/**
+ * Costs and the incremental-benefit-per-cost metric (spec §4). A routing mask's operating point is
+ * (avg_perf, avg_cost) with avg_cost = c_slm + share_routed · c_llm + c_verifier. IBC = (avg_perf −
+ * slm_perf) / (avg_cost − c_slm), and the lift (ΔIBC) compares it with the SLM→LLM line's slope
+ * (llm_perf − slm_perf) / (c_llm − c_slm), all on the same rows.
+ *
+ * `reference` keeps the reference's asymmetry: the method pays the verifier, the line's LLM end does not
+ * (routing everything scores −c_v/(c_llm + c_v)). `verifier-neutral` (ours) measures what routing buys
+ * once verification is paid: IBC over the escalation cost only, (avg_perf − slm_perf) / (share · c_llm),
+ * against slope (llm_perf − slm_perf) / c_llm, so routing everything (or a random share) scores 0.
+ */
+import { UserInputError } from '../errors/index.js';
+
+export interface Costs {
+  readonly slm: number;
+  readonly llm: number;
+  readonly verifier: number;
+}
+
+/** The paper's costs: SLM 1, LLM 50, a verification 1. */
+export const PAPER_COSTS: Costs = { slm: 1, llm: 50, verifier: 1 };
+
+export const LIFT_VARIANTS = ['reference', 'verifier-neutral'] as const;
+export type LiftVariant = (typeof LIFT_VARIANTS)[number];
+
+export function validateCosts(costs: Costs): Costs {
+  for (const [name, value] of Object.entries(costs)) {
+    if (!Number.isFinite(value) || value <= 0) throw new UserInputError(`cost must be a positive number, got ${value}`, { field: `--${name === 'verifier' ? 'verifier-cost' : 'costs'}` });
+  }
+  if (costs.llm <= costs.slm) throw new UserInputError(`the LLM must cost more than the SLM (got ${costs.slm}, ${costs.llm})`, { field: '--costs' });
+  return costs;
+}
+
+/** Per-row scores of the two models on some split. */
+export interface ScoredRows {
+  readonly slm: Float64Array;
+  readonly llm: Float64Array;
+}
+
+export interface OperatingPoint {
+  readonly performance: number;
+  readonly cost: number;
+  readonly routed: number;
+  /** IBC of the point (its slope from the SLM). */
+  readonly ibc: number;
+  readonly lift: number;
+}
+
+export interface Baseline {
+  readonly slmPerf: number;
+  readonly llmPerf: number;
+  readonly slope: number;
+}
+
+const mean = (x: Float64Array): number => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return s / x.length;
+};
+
+export function baselineOf(rows: ScoredRows, costs: Costs, variant: LiftVariant = 'reference'): Baseline {
+  const slmPerf = mean(rows.slm);
+  const llmPerf = mean(rows.llm);
+  const run = variant === 'reference' ? costs.llm - costs.slm : costs.llm;
+  return { slmPerf, llmPerf, slope: (llmPerf - slmPerf) / run };
+}
+
+/** The operating point of a routing mask (true = the LLM answers). */
+export function operatingPoint(rows: ScoredRows, route: ArrayLike<boolean>, costs: Costs, options: { readonly variant?: LiftVariant; readonly baseline?: Baseline; readonly verifier?: boolean } = {}): OperatingPoint {
+  const variant = options.variant ?? 'reference';
+  const n = rows.slm.length;
+  let sum = 0;
+  let routed = 0;
+  for (let i = 0; i < n; i++) {
+    if (route[i]) {
+      sum += rows.llm[i];
+      routed++;
+    } else sum += rows.slm[i];
+  }
+  const performance = sum / n;
+  const verifier = options.verifier === false ? 0 : costs.verifier;
+  const cost = costs.slm + (routed / n) * costs.llm + verifier;
+  const base = options.baseline ?? baselineOf(rows, costs, variant);
+  const spent = variant === 'reference' ? cost - costs.slm : cost - costs.slm - verifier;
+  // Nothing spent beyond the SLM: the SLM's own point, on the line.
+  const ibc = spent === 0 ? base.slope : (performance - base.slmPerf) / spent;
+  return { performance, cost, routed, ibc, lift: (ibc - base.slope) / base.slope };
+}

@@ -1,0 +1,111 @@
+/**
+ * Meta-verifiers in the estimator shape: hyperparameters in the constructor, `fit(train)` scores every
+ * candidate of the method's families on the training rows and keeps the first of maximal IBC lift,
+ * `route(confidences)` applies it. The fitted state is plain JSON.
+ *
+ *   const fitted = new MetaVerifier({ method: 'POMDP' }).fit(train);
+ *   const escalate = fitted.route(test.confidence);
+ */
+import { z } from 'zod';
+import { UserInputError } from '../errors/index.js';
+import { PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
+import { FAMILIES, POMDP_UNION, type FamilyName, type Param, type TrainRows } from './methods.js';
+
+export const META_VERIFIERS = ['POMDP', 'Threshold', 'DoubleThreshold', 'TripleThreshold', 'SelfConsistency', 'POMDPSimple', 'GreedyPOMDP', 'BayesPOMDP'] as const;
+export type MetaVerifierName = (typeof META_VERIFIERS)[number];
+
+const familiesOf = (method: MetaVerifierName): readonly FamilyName[] => (method === 'POMDP' ? POMDP_UNION : [method]);
+
+export interface MetaVerifierParams {
+  readonly method: MetaVerifierName;
+  /** Confidence bins. @default 8 */
+  readonly bins?: number;
+  /** @default the paper's (1, 50, verifier 1) */
+  readonly costs?: Costs;
+  /** @default 'reference' */
+  readonly variant?: LiftVariant;
+}
+
+export interface Candidate {
+  readonly family: FamilyName;
+  readonly param: Param;
+  readonly lift: number;
+  readonly performance: number;
+  readonly cost: number;
+  readonly routed: number;
+}
+
+const ParamSchema = z.union([z.number(), z.array(z.number())]);
+export const FittedMetaVerifierSchema = z.strictObject({
+  method: z.enum(META_VERIFIERS),
+  bins: z.number().int().positive(),
+  costs: z.strictObject({ slm: z.number(), llm: z.number(), verifier: z.number() }),
+  variant: z.enum(LIFT_VARIANTS),
+  family: z.string(),
+  param: ParamSchema,
+  train_lift: z.number(),
+});
+export type FittedMetaVerifierJson = z.infer<typeof FittedMetaVerifierSchema>;
+
+export class FittedMetaVerifier {
+  constructor(
+    readonly method: MetaVerifierName,
+    readonly bins: number,
+    readonly costs: Costs,
+    readonly variant: LiftVariant,
+    readonly family: FamilyName,
+    readonly param: Param,
+    readonly trainLift: number,
+    /** Every candidate's training point, in candidate order (empty after fromJSON). */
+    readonly candidates: readonly Candidate[] = [],
+  ) {}
+
+  /** true = escalate to the LLM. */
+  route(confidence: ArrayLike<number>): boolean[] {
+    const family = FAMILIES[this.family];
+    return Array.from(confidence, (p) => family.route(p, this.param, this.bins));
+  }
+
+  toJSON(): FittedMetaVerifierJson {
+    return { method: this.method, bins: this.bins, costs: { ...this.costs }, variant: this.variant, family: this.family, param: this.param as number | number[], train_lift: this.trainLift };
+  }
+
+  static fromJSON(json: unknown): FittedMetaVerifier {
+    const j = FittedMetaVerifierSchema.parse(json);
+    if (!Object.hasOwn(FAMILIES, j.family)) throw new UserInputError(`unknown family '${j.family}'`, { field: 'family' });
+    return new FittedMetaVerifier(j.method, j.bins, j.costs, j.variant, j.family as FamilyName, j.param, j.train_lift);
+  }
+}
+
+export class MetaVerifier {
+  constructor(readonly params: MetaVerifierParams) {}
+
+  fit(train: TrainRows): FittedMetaVerifier {
+    const { method } = this.params;
+    if (!(META_VERIFIERS as readonly string[]).includes(method)) throw new UserInputError(`unknown meta-verifier '${method}' (valid: ${META_VERIFIERS.join(', ')})`, { field: '--methods' });
+    const bins = this.params.bins ?? 8;
+    if (!Number.isInteger(bins) || bins < 2) throw new UserInputError(`bins must be an integer ≥ 2, got ${bins}`, { field: '--bins' });
+    const costs = validateCosts(this.params.costs ?? PAPER_COSTS);
+    const variant = this.params.variant ?? 'reference';
+    if (train.confidence.length === 0) throw new UserInputError('the training split is empty', { field: 'split' });
+    const rows = { slm: train.slm, llm: train.llm };
+    const baseline = baselineOf(rows, costs, variant);
+    const candidates: Candidate[] = [];
+    for (const name of familiesOf(method)) {
+      const family = FAMILIES[name];
+      for (const param of family.candidates(train, bins)) {
+        const mask = Array.from(train.confidence, (p) => family.route(p, param, bins));
+        const point = operatingPoint(rows, mask, costs, { variant, baseline });
+        candidates.push({ family: name, param, lift: point.lift, performance: point.performance, cost: point.cost, routed: point.routed });
+      }
+    }
+    // The first maximum wins, as the reference's dict of candidates.
+    let best = 0;
+    candidates.forEach((c, i) => {
+      if (c.lift > candidates[best].lift) best = i;
+    });
+    const chosen = candidates[best];
+    return new FittedMetaVerifier(method, bins, costs, variant, chosen.family, chosen.param, chosen.lift, candidates);
+  }
+}
+
