@@ -18,3 +18,4 @@ export { RouterConfigSchema, type RouterConfig, type RouterConfigInput } from '.
 export { ReferenceStore, type StoreSample } from './route/reference-store.js';
 export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.js';
 export * from './llm/index.js';
+export * from './automix/index.js';

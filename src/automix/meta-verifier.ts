@@ -60,10 +60,18 @@ export class FittedMetaVerifier {
     readonly candidates: readonly Candidate[] = [],
   ) {}
 
-  /** true = escalate to the LLM. */
-  route(confidence: ArrayLike<number>): boolean[] {
+  /** true = escalate to the LLM; `forced` rows always escalate. */
+  route(confidence: ArrayLike<number>, forced?: ArrayLike<boolean>): boolean[] {
     const family = FAMILIES[this.family];
-    return Array.from(confidence, (p) => family.route(p, this.param, this.bins));
+    return Array.from(confidence, (p, i) => forced?.[i] === true || family.route(p, this.param, this.bins));
+  }
+
+  /** The test operating point of every training candidate (the method's cost–quality curve). */
+  candidateMasks(confidence: ArrayLike<number>, forced?: ArrayLike<boolean>): { readonly candidate: Candidate; readonly mask: boolean[] }[] {
+    return this.candidates.map((candidate) => {
+      const family = FAMILIES[candidate.family];
+      return { candidate, mask: Array.from(confidence, (p, i) => forced?.[i] === true || family.route(p, candidate.param, this.bins)) };
+    });
   }
 
   toJSON(): FittedMetaVerifierJson {
@@ -94,7 +102,7 @@ export class MetaVerifier {
     for (const name of familiesOf(method)) {
       const family = FAMILIES[name];
       for (const param of family.candidates(train, bins)) {
-        const mask = Array.from(train.confidence, (p) => family.route(p, param, bins));
+        const mask = Array.from(train.confidence, (p, i) => train.forced?.[i] === true || family.route(p, param, bins));
         const point = operatingPoint(rows, mask, costs, { variant, baseline });
         candidates.push({ family: name, param, lift: point.lift, performance: point.performance, cost: point.cost, routed: point.routed });
       }

@@ -10,8 +10,10 @@ export interface TrainRows {
   readonly confidence: Float64Array;
   readonly slm: Float64Array;
   readonly llm: Float64Array;
-  /** Reference categories (POMDPSimple); computed from the thresholds when absent. */
+  /** Reference categories (POMDPSimple). */
   readonly categories: readonly Category[];
+  /** Rows escalated whatever the rule says (the reference's FixedAnswerRouting). */
+  readonly forced?: ArrayLike<boolean>;
 }
 
 export type Policy = readonly number[];

@@ -13,6 +13,7 @@ import { Rng } from '../compute/rng.js';
 import { writeJsonFile } from '../data/json.js';
 import { createEmbedder } from '../embed/factory.js';
 import { rouge2F, rougeScores } from '../metrics/rouge.js';
+import { benchAutomix } from './automix.js';
 import { benchLlm } from './llm.js';
 import { createRouter } from '../route/router.js';
 import { Smoothie } from '../smoothie/estimator.js';
@@ -280,7 +281,7 @@ async function benchRoute(): Promise<Record<string, unknown>> {
   return result;
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserInputError } from '../errors/index.js';
+import { automixCommand } from './commands/automix.js';
 import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from './commands/baselines.js';
 import { embedCommand } from './commands/embed.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     .command(makeDatasetCommand)
     .command(generateCommand)
     .command(makeDemoCommand)
+    .command(automixCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

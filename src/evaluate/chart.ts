@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import type { EvaluationResult } from './score-methods.js';
+import { escapeXml } from '../plot/svg.js';
 
 export const SCORES_CHART_FILE = 'scores.svg';
 
@@ -16,7 +17,6 @@ export interface ChartBar {
   readonly kind: 'method' | 'smoothie' | 'voter' | 'oracle' | 'best-voter';
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const FILL: Record<ChartBar['kind'], string> = {
   smoothie: '#2b6cb0',
@@ -57,7 +57,7 @@ export function scoresChartSvg(result: EvaluationResult, title?: string): string
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="12" y="22" font-size="14" font-weight="bold">${escape(heading)}</text>`,
+    `<text x="12" y="22" font-size="14" font-weight="bold">${escapeXml(heading)}</text>`,
   ];
   for (let i = 0; i <= 4; i++) {
     const v = (scaleMax * i) / 4;
@@ -67,7 +67,7 @@ export function scoresChartSvg(result: EvaluationResult, title?: string): string
   bars.forEach((b, i) => {
     const y = top + i * (barH + gap);
     const finite = Number.isFinite(b.value);
-    out.push(`<text x="${left - 8}" y="${y + barH / 2 + 4}" text-anchor="end"${b.kind === 'oracle' || b.kind === 'best-voter' ? ' font-weight="bold"' : ''}>${escape(b.label)}</text>`);
+    out.push(`<text x="${left - 8}" y="${y + barH / 2 + 4}" text-anchor="end"${b.kind === 'oracle' || b.kind === 'best-voter' ? ' font-weight="bold"' : ''}>${escapeXml(b.label)}</text>`);
     if (finite) {
       out.push(`<rect x="${left}" y="${y}" width="${(x(b.value) - left).toFixed(1)}" height="${barH}" fill="${FILL[b.kind]}"/>`);
     }
@@ -80,13 +80,13 @@ export function scoresChartSvg(result: EvaluationResult, title?: string): string
       labelX = x(b.value + b.std) + 6;
     }
     const text = finite ? `${b.value.toFixed(3)}${b.std !== undefined ? ` ± ${b.std.toFixed(3)}` : ''}` : 'n/a';
-    out.push(`<text x="${labelX.toFixed(1)}" y="${y + barH / 2 + 4}">${escape(text)}</text>`);
+    out.push(`<text x="${labelX.toFixed(1)}" y="${y + barH / 2 + 4}">${escapeXml(text)}</text>`);
   });
   const legend: [ChartBar['kind'], string][] = [['smoothie', 'Smoothie'], ['method', 'other method'], ['voter', 'voter'], ['best-voter', 'best single voter'], ['oracle', 'oracle']];
   let lx = 12;
   for (const [kind, name] of legend) {
     out.push(`<rect x="${lx}" y="${height - 24}" width="12" height="12" fill="${FILL[kind]}"/>`);
-    out.push(`<text x="${lx + 16}" y="${height - 14}">${escape(name)}</text>`);
+    out.push(`<text x="${lx + 16}" y="${height - 14}">${escapeXml(name)}</text>`);
     lx += 30 + name.length * 7;
   }
   out.push('</svg>');
