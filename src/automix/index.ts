@@ -8,3 +8,4 @@ export { FAMILIES, POMDP_UNION, nearestBin, gaussianFilter1d, categoriesOf, type
 export { MetaVerifier, FittedMetaVerifier, META_VERIFIERS, type MetaVerifierName, type MetaVerifierParams, type Candidate } from './meta-verifier.js';
 export { evaluateAutomix, PAPER_METHODS, stats, type AutomixEvaluation, type AutomixEvaluateOptions, type DatasetResult, type MethodResult } from './evaluate.js';
 export { automixScoresJson, formatAutomixTable, writeAutomixOutputs, AUTOMIX_SCORES_FILE, AUTOMIX_CURVES_FILE } from './report.js';
+export { generateAutomixData, ANSWER_SAMPLING, DEFAULT_ANSWER_TEMPLATE, type AutomixGenerateOptions } from './generate.js';

@@ -169,7 +169,9 @@ describe('bad input', () => {
     expect(() => evaluateAutomix(valOnly.rows)).toThrow(/no 'train' rows/);
     const rows = (await loadAutomixData(write('both.jsonl', [row(1), row(2), row(3), row(4)]))).rows;
     expect(() => evaluateAutomix(rows, { costs: { slm: 0, llm: 50, verifier: 1 } })).toThrow(/positive/);
-    const cli = yargs().command(automixCommand).strict().exitProcess(false);
+    const cli = yargs().command(automixCommand).strict().exitProcess(false).fail((msg, err) => {
+      throw err ?? new Error(msg);
+    });
     await expect(cli.parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'val.jsonl'), '--quiet', '--out-dir', dir])).rejects.toSatisfy(
       (e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('val.jsonl') && e.message.includes("no 'train' rows"),
     );
@@ -181,7 +183,9 @@ describe('bad input', () => {
   it('the CLI writes automix_scores.json and the SVG', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => row(i));
     const file = write('cli.jsonl', rows);
-    const cli = yargs().command(automixCommand).strict().exitProcess(false);
+    const cli = yargs().command(automixCommand).strict().exitProcess(false).fail((msg, err) => {
+      throw err ?? new Error(msg);
+    });
     await cli.parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir, '--seeds', '2', '--train-size', '20']);
     const scores = JSON.parse(readFileSync(path.join(dir, 'automix_scores.json'), 'utf8')) as { datasets: { coqa: { methods: Record<string, { per_seed: unknown[] }>; train_ids: Record<string, string[]> } } };
     expect(Object.keys(scores.datasets.coqa.methods)).toEqual(['POMDP', 'Threshold', 'SelfConsistency', 'BayesPOMDP']);

@@ -1,11 +1,15 @@
-/** `smoothie automix evaluate`: meta-verifiers on AutoMix data under the paper protocol. */
+/** `smoothie automix generate | evaluate`: AutoMix data from your endpoints; meta-verifiers under the paper protocol. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadAutomixData } from '../../automix/data.js';
 import { evaluateAutomix } from '../../automix/evaluate.js';
 import { LIFT_VARIANTS, type LiftVariant } from '../../automix/costs.js';
 import { META_VERIFIERS, type MetaVerifierName } from '../../automix/meta-verifier.js';
 import { automixScoresJson, formatAutomixTable, writeAutomixOutputs } from '../../automix/report.js';
+import { generateAutomixData } from '../../automix/generate.js';
 import { UserInputError } from '../../errors/index.js';
+import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
+import { loadModelRegistry } from '../../llm/registry.js';
+import { createProgress } from '../progress.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type EvaluateArgs = ArgumentsCamelCase<
@@ -88,9 +92,59 @@ const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   handler: evaluateHandler,
 };
 
+type GenerateArgs = ArgumentsCamelCase<
+  OutputArgs & { data: string; out: string; models: string; 'slm-model': string; 'llm-model': string; slm: string; llm: string; k: number; seed: number; 'cache-file': string }
+>;
+
+function generateBuilder(y: Argv) {
+  return outputOptions(y)
+    .option('data', { type: 'string', demandOption: true, describe: 'Questions jsonl: id, dataset, split, base_ctx, question, output' })
+    .option('out', { type: 'string', demandOption: true, describe: 'AutoMix jsonl to write (answers, verifications, scores, confidence)' })
+    .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry' })
+    .option('slm-model', { type: 'string', demandOption: true, describe: 'Registry name of the small model (answers and verifies)' })
+    .option('llm-model', { type: 'string', demandOption: true, describe: 'Registry name of the large model' })
+    .option('slm', { type: 'string', default: 'llama13b', describe: 'Column prefix for the small model' })
+    .option('llm', { type: 'string', default: 'llama70b', describe: 'Column prefix for the large model' })
+    .option('k', { type: 'number', default: 8, describe: 'Verification samples per answer (temperature 1)' })
+    .option('seed', { type: 'number', default: 42, describe: 'Request seed and retry jitter' })
+    .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume)' });
+}
+
+async function generateHandler(args: GenerateArgs): Promise<void> {
+  const registry = await loadModelRegistry(args.models);
+  const cache = await GenerationCache.open(args['cache-file']);
+  const progress = createProgress({ quiet: args.quiet || args.json });
+  try {
+    const result = await generateAutomixData(args.data, args.out, {
+      registry,
+      cache,
+      slmModel: args['slm-model'],
+      llmModel: args['llm-model'],
+      slm: args.slm,
+      llm: args.llm,
+      k: args.k,
+      seed: args.seed,
+      onProgress: (stage, p) => progress({ stage, done: p.done, total: p.total, detail: `${p.cached} cached, ${p.retries} retries` }),
+    });
+    progress.stop();
+    if (args.json) process.stdout.write(`${JSON.stringify({ out: args.out, ...result })}\n`);
+    else if (!args.quiet) process.stdout.write(`wrote ${args.out}: ${result.rows} rows (${result.calls} calls, cached ones reused)\n`);
+  } finally {
+    progress.stop();
+    await cache.close();
+  }
+}
+
+const generateCommand: CommandModule<object, GenerateArgs> = {
+  command: 'generate',
+  describe: 'SLM and LLM answers and SLM self-verifications through models.yaml endpoints (resumable)',
+  builder: generateBuilder as unknown as CommandModule<object, GenerateArgs>['builder'],
+  handler: generateHandler,
+};
+
 export const automixCommand: CommandModule = {
   command: 'automix <command>',
   describe: 'AutoMix: escalate from a small to a large model when self-verification says so',
-  builder: (y) => y.command(evaluateCommand).demandCommand(1),
+  builder: (y) => y.command(generateCommand).command(evaluateCommand).demandCommand(1),
   handler: () => undefined,
 };

@@ -36,6 +36,8 @@ export interface FakeServerOptions {
   readonly faultFor?: (request: { readonly count: number; readonly prompt: string; readonly perPromptCount: number }) => Fault | undefined;
   /** Latency of every answer. @default 0 */
   readonly delayMs?: number;
+  /** The text of a choice. @default fakeAnswer */
+  readonly answer?: (model: string, prompt: string, index: number, seed?: number) => string;
 }
 
 export interface FakeServer {
@@ -139,10 +141,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     const chat = path === '/v1/chat/completions';
+    const answer = options.answer ?? fakeAnswer;
     const choices = Array.from({ length: n }, (_, i) =>
       chat
-        ? { index: i, message: { role: 'assistant', content: fakeAnswer(model, prompt, i, seed) }, finish_reason: 'stop' }
-        : { index: i, text: fakeAnswer(model, prompt, i, seed), finish_reason: 'stop' },
+        ? { index: i, message: { role: 'assistant', content: answer(model, prompt, i, seed) }, finish_reason: 'stop' }
+        : { index: i, text: answer(model, prompt, i, seed), finish_reason: 'stop' },
     );
     const payload = JSON.stringify({
       id: `fake-${received.length}`,
