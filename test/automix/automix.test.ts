@@ -104,6 +104,16 @@ describe('meta-verifiers on data with a known answer', () => {
     expect(again.toJSON()).toEqual(fitted.toJSON());
   });
 
+  it("qasper: POMDP and Threshold escalate answers inside \"unanswerable'.\" whatever the verifier says (the reference's FixedAnswerRouting)", () => {
+    const rows = synthetic(400, 6, () => 1).map((r, i) => ({ ...r, dataset: 'qasper', slmAnswer: i % 4 === 0 ? 'unanswerable' : 'an answer' }));
+    const e = evaluateAutomix(rows, { methods: ['Threshold', 'SelfConsistency'], seeds: 1, trainSize: 200 });
+    const test = rows.filter((r) => r.split === 'val');
+    const forced = test.filter((r) => r.slmAnswer === 'unanswerable').length;
+    // Confidence 1 everywhere: SelfConsistency never escalates; Threshold escalates at least the forced rows.
+    expect(e.datasets[0].methods.SelfConsistency.escalationRate).toBe(0);
+    expect(e.datasets[0].methods.Threshold.escalationRate).toBeGreaterThanOrEqual(forced / test.length);
+  });
+
   it('records the training rows of every seed (replayable) and is deterministic', () => {
     const rows = synthetic(900, 4, (good, rng) => (good ? 0.6 + 0.4 * rng.next() : 0.5 * rng.next()));
     const a = evaluateAutomix(rows, { seeds: 2, trainSize: 100 });
