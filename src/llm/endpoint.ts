@@ -5,6 +5,7 @@
  * rotation across the model's API keys (a rate-limited key yields to the next; a rejected key is dropped).
  * Errors name the model and the call; key values are redacted from every message.
  */
+import { STATUS_CODES } from 'node:http';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import PQueue from 'p-queue';
 import { Rng } from '../compute/rng.js';
@@ -15,6 +16,7 @@ import type { ResolvedModel } from './registry.js';
 export const EXIT_LLM_FAILURE = 4;
 const BACKOFF_BASE_S = 0.5;
 const BACKOFF_CAP_S = 30;
+const MAX_REASON_CHARS = 300;
 
 export type ChatMessage = { readonly role: 'system' | 'user' | 'assistant'; readonly content: string };
 
@@ -50,10 +52,24 @@ export class CallNotStarted extends Error {
   override readonly name = 'CallNotStarted';
 }
 
+/** A failed attempt that will be retried (for logs; the reason is already redacted). */
+export interface RetryEvent {
+  readonly model: string;
+  readonly label: string;
+  /** Failed attempts of this call so far (1 = the first try failed). */
+  readonly failures: number;
+  readonly reason: string;
+  /** Seconds until the retry: the server's Retry-After, or the backoff. */
+  readonly waitSeconds: number;
+}
+
 export interface CompleteOptions {
   readonly signal?: AbortSignal;
   /** Checked when the call (or a retry) is about to start; false → CallNotStarted. */
   readonly shouldStart?: () => boolean;
+  /** Draws this call's backoff jitter; one per call keeps the delays independent of scheduling. @default the endpoint's */
+  readonly rng?: Rng;
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export class LlmCallError extends UserInputError {
@@ -90,17 +106,30 @@ export function retryAfterSeconds(headers: unknown, now = Date.now()): number | 
 
 type Outcome = { kind: 'retry'; reason: string; wait?: number; rotate: boolean } | { kind: 'reject-key'; reason: string } | { kind: 'fatal'; reason: string };
 
+/** One short line: server bodies can be whole HTML pages. */
+function firstLine(text: string): string {
+  const line = text.split('\n')[0].trim();
+  return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
+}
+
 function classify(error: unknown): Outcome {
   if (error instanceof APIError && error.status !== undefined) {
-    const reason = `${error.status} ${error.message.split('\n')[0]}`;
-    if (error.status === 429) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: true };
-    if (error.status === 401 || error.status === 403) return { kind: 'reject-key', reason };
-    if (error.status === 408 || error.status === 409 || error.status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
+    const status = error.status;
+    // The SDK's message already starts with the status; without a body, say what the status means.
+    const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
+    if (status === 429) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: true };
+    if (status === 401 || status === 403) return { kind: 'reject-key', reason };
+    if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
     return { kind: 'fatal', reason };
   }
-  if (error instanceof APIConnectionError) return { kind: 'retry', reason: error.message.split('\n')[0] || 'connection error', rotate: false };
+  if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
-  return { kind: 'retry', reason: `malformed response (${(error as Error).message?.split('\n')[0] ?? String(error)})`, rotate: false };
+  return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };
+}
+
+/** Full-jitter exponential backoff: uniform in [0, min(cap, base · 2^failures)) seconds. */
+export function backoffSeconds(failures: number, rng: Rng): number {
+  return rng.next() * Math.min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** failures);
 }
 
 const sleep = (seconds: number, signal?: AbortSignal): Promise<void> =>
@@ -168,13 +197,20 @@ export class Endpoint {
     return { texts: choices.map((c) => c.message?.content ?? ''), finishReasons: choices.map((c) => c.finish_reason ?? null), usage: r.usage ?? undefined };
   }
 
-  /** One completion, retried and rotated as the module says; throws LlmCallError when it gives up. */
+  /**
+   * One completion, retried and rotated as the module says; throws LlmCallError when it gives up.
+   * A rejected key is not a failed attempt: the call moves on to the next key at once (each
+   * rejection removes a key, so this ends).
+   */
   async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
     const { signal, shouldStart } = options;
+    const rng = options.rng ?? this.rng;
     const where = `model '${this.model.name}' (${this.model.base_url}): ${request.label}`;
-    let lastReason = '';
-    for (let attempt = 0; attempt <= this.model.max_retries; attempt++) {
-      if (this.keys.length === 0) throw new LlmCallError(`${where}: every API key was rejected (${redactKeys(this.rejection, this.model.keys)})`);
+    const redact = (text: string): string => redactKeys(text, this.model.keys);
+    let failures = 0;
+    let attempts = 0;
+    for (;;) {
+      if (this.keys.length === 0) throw new LlmCallError(`${where}: every API key was rejected (${redact(this.rejection)})`);
       let outcome: Outcome | { kind: 'ok'; result: Omit<CompletionResult, 'attempts'> } | { kind: 'no-key' };
       try {
         // The key is chosen when the call starts and key state is updated before the queue starts
@@ -184,6 +220,7 @@ export class Endpoint {
             if (shouldStart && !shouldStart()) throw new CallNotStarted(request.label);
             if (this.keys.length === 0) return { kind: 'no-key' as const };
             const key = this.keys[this.next % this.keys.length];
+            attempts++;
             try {
               return { kind: 'ok' as const, result: await this.once(key, request, signal) };
             } catch (error) {
@@ -197,20 +234,27 @@ export class Endpoint {
             }
           },
           // Retries go before calls that have not started yet.
-          { priority: attempt },
+          { priority: failures },
         );
       } catch (error) {
-        throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redactKeys((error as Error).message, this.model.keys)}`);
+        throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redact((error as Error).message)}`);
       }
-      if (outcome.kind === 'ok') return { ...outcome.result, attempts: attempt + 1 };
-      if (outcome.kind === 'no-key' || outcome.kind === 'reject-key') continue;
-      lastReason = outcome.reason;
-      if (outcome.kind === 'fatal') throw new LlmCallError(`${where}: ${redactKeys(outcome.reason, this.model.keys)}`);
-      if (attempt < this.model.max_retries) {
-        const backoff = this.rng.next() * Math.min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt);
-        await sleep(outcome.wait ?? backoff, signal);
+      switch (outcome.kind) {
+        case 'ok':
+          return { ...outcome.result, attempts };
+        case 'no-key':
+        case 'reject-key':
+          continue;
+        case 'fatal':
+          throw new LlmCallError(`${where}: ${redact(outcome.reason)}`);
+        case 'retry': {
+          if (failures === this.model.max_retries) throw new LlmCallError(`${where} failed after ${failures} retries: ${redact(outcome.reason)}`);
+          failures++;
+          const waitSeconds = outcome.wait ?? backoffSeconds(failures - 1, rng);
+          options.onRetry?.({ model: this.model.name, label: request.label, failures, reason: redact(outcome.reason), waitSeconds });
+          await sleep(waitSeconds, signal);
+        }
       }
     }
-    throw new LlmCallError(`${where} failed after ${this.model.max_retries} retries: ${redactKeys(lastReason, this.model.keys)}`);
   }
 }

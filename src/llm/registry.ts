@@ -8,20 +8,22 @@
  *       base_url: http://127.0.0.1:8000/v1
  *       model: mistralai/Mistral-7B-Instruct-v0.2
  *       api_key_env: [TOGETHER_API_KEY, TOGETHER_API_KEY_BACKUP]
+ *       api_keys: [...]              # optional: key values written here, for users who prefer that
  *       mode: chat                   # or completion
  *       max_concurrency: 16
  *       requests_per_minute: 600
  *
- * Keys: each name in `api_key_env` is looked up in the environment, then in `keys_file`; numbered
- * variants (`NAME_2`, `NAME_3`, …) are added after it, so rotation needs no config change. A model
- * without `api_key_env` (a local server) sends a placeholder key. Key values never leave this module
- * except to the HTTP client.
+ * Keys, in rotation order (duplicates once): for each name in `api_key_env`, the environment variable,
+ * or failing that the `keys_file` entry of that name, then the numbered variants (`NAME_2`, `NAME_3`,
+ * …, looked up the same way), so adding a key needs no config change; then the model's `api_keys`.
+ * A model with neither `api_key_env` nor `api_keys` (a local server) sends a placeholder key. Key
+ * values never leave this module except to the HTTP client.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
+import { readInputFile } from '../data/atomic.js';
 import { parseWith } from '../data/validate.js';
 
 export const SamplingDefaultsSchema = z.strictObject({
@@ -32,10 +34,12 @@ export const SamplingDefaultsSchema = z.strictObject({
 });
 
 export const ModelEntrySchema = z.strictObject({
-  base_url: z.string().url(),
+  base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }),
   /** Model id sent to the server. */
   model: z.string().min(1),
   api_key_env: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+  /** Key values themselves, tried after the environment's (see the module comment). */
+  api_keys: z.array(z.string().min(1)).min(1).optional(),
   mode: z.enum(['chat', 'completion']).default('chat'),
   max_concurrency: z.number().int().positive().default(8),
   requests_per_minute: z.number().positive().optional(),
@@ -54,6 +58,8 @@ export const ModelsFileSchema = z.strictObject({
 });
 
 const KeysFileSchema = z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1))]));
+/** A `keys_file`: environment variable name → key, or keys. */
+export type KeysFile = z.infer<typeof KeysFileSchema>;
 
 /** Placeholder sent to servers that need no key (the SDK requires one). */
 export const NO_KEY = 'sk-no-key-required';
@@ -66,6 +72,9 @@ export interface ResolvedModel extends ModelEntry {
 }
 
 export class ModelRegistry {
+  /** Resolved once per name: runners resolve every call, and environment lookups are not free. */
+  private readonly resolved = new Map<string, ResolvedModel>();
+
   constructor(
     /** Where the registry came from (for messages). */
     readonly source: string,
@@ -83,13 +92,22 @@ export class ModelRegistry {
 
   /** The model with its keys resolved; an unknown model or a missing key is a one-line error. */
   resolve(name: string): ResolvedModel {
+    let model = this.resolved.get(name);
+    if (model === undefined) {
+      model = this.resolveNow(name);
+      this.resolved.set(name, model);
+    }
+    return model;
+  }
+
+  private resolveNow(name: string): ResolvedModel {
     if (!this.has(name)) {
       throw new UserInputError(`unknown model '${name}' (defined: ${this.names.join(', ') || 'none'})`, { file: this.source, field: 'models' });
     }
     const entry = this.entries[name];
-    if (entry.api_key_env === undefined) return { ...entry, name, keys: [NO_KEY] };
-    const names = typeof entry.api_key_env === 'string' ? [entry.api_key_env] : entry.api_key_env;
-    const keys = [...new Set(names.flatMap((n) => this.keyLookup(n)))];
+    if (entry.api_key_env === undefined && entry.api_keys === undefined) return { ...entry, name, keys: [NO_KEY] };
+    const names = entry.api_key_env === undefined ? [] : typeof entry.api_key_env === 'string' ? [entry.api_key_env] : entry.api_key_env;
+    const keys = [...new Set([...names.flatMap((n) => this.keyLookup(n)), ...(entry.api_keys ?? [])])];
     if (keys.length === 0) {
       throw new UserInputError(`model '${name}': no API key found in ${names.map((n) => `$${n}`).join(', ')} (set it in the environment or in keys_file)`, {
         file: this.source,
@@ -100,7 +118,7 @@ export class ModelRegistry {
   }
 
   /** A registry from an object (tests, library users); keys from `env`. */
-  static fromObject(value: unknown, options: { readonly env?: NodeJS.ProcessEnv; readonly source?: string; readonly keysFile?: Record<string, string | string[]> } = {}): ModelRegistry {
+  static fromObject(value: unknown, options: { readonly env?: NodeJS.ProcessEnv; readonly source?: string; readonly keysFile?: KeysFile } = {}): ModelRegistry {
     const source = options.source ?? 'model registry';
     const parsed = parseWith(ModelsFileSchema, value, { file: source });
     const env = options.env ?? process.env;
@@ -112,7 +130,7 @@ export class ModelRegistry {
         const fromFile = fileKeys[n];
         return fromFile === undefined ? [] : typeof fromFile === 'string' ? [fromFile] : fromFile;
       };
-      const keys = one(name);
+      const keys = [...one(name)];
       for (let i = 2; i <= MAX_NUMBERED_KEYS; i++) keys.push(...one(`${name}_${i}`));
       return keys;
     };
@@ -121,12 +139,7 @@ export class ModelRegistry {
 }
 
 async function readYamlFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserInputError('file not found', { file });
-  }
+  const text = (await readInputFile(file)).toString('utf8');
   try {
     return YAML.parse(text);
   } catch (e) {
@@ -138,7 +151,7 @@ async function readYamlFile(file: string): Promise<unknown> {
 export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelRegistry> {
   const raw = await readYamlFile(file);
   const parsed = parseWith(ModelsFileSchema, raw, { file });
-  let keysFile: Record<string, string | string[]> | undefined;
+  let keysFile: KeysFile | undefined;
   if (parsed.keys_file !== undefined) {
     const keysPath = path.resolve(path.dirname(file), parsed.keys_file);
     keysFile = parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });

@@ -79,7 +79,7 @@ async function handler(args: GenerateArgs): Promise<void> {
           const made = p.done - p.cached;
           const seconds = (performance.now() - started) / 1000;
           const rate = seconds > 0 ? made / seconds : 0;
-          progress({ stage: 'generating', done: p.done, total: p.total, detail: `${rate.toFixed(1)} calls/s, ${p.cached} cached, ${p.retries} retries` });
+          progress({ stage: 'generating', done: p.done, total: p.total, detail: `${rate.toFixed(1)} calls/s, ${p.cached} cached, ${p.retries} errors retried` });
         },
       });
       progress.stop();
