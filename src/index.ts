@@ -13,7 +13,10 @@ export { SmoothieError, UserInputError, NotFittedError } from './errors/index.js
 export * from './metrics/index.js';
 export * from './baselines/index.js';
 export * from './evaluate/index.js';
-export { createRouter, loadRouter, Router, type RouteRequest, type RouteResult, type RouterOptions } from './route/router.js';
+export { createRouter, loadRouter, registryCaller, type Router, type RouteResult, type RouterOptions } from './route/router.js';
+export { SelectRouter, type SelectResult, type StoredRequest } from './route/select-router.js';
+export { CascadeRouter, thresholdForRate, type CascadeResult, type CalibrationTarget } from './route/cascade-router.js';
+export { inputText, type RouteRequest, type ModelCaller } from './route/request.js';
 export { RouterConfigSchema, type RouterConfig, type RouterConfigInput } from './route/config.js';
 export { ReferenceStore, type StoreSample } from './route/reference-store.js';
 export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.js';

@@ -1,5 +1,6 @@
 /** The router file's schemas: one config per strategy, and the persisted router (config + store). */
 import { z } from 'zod';
+import { FittedMetaVerifierSchema } from '../automix/meta-verifier.js';
 
 /** `select`: Smoothie among the request's candidates, weights from the input's neighbourhood in the store. */
 export const SelectConfigSchema = z.strictObject({
@@ -18,12 +19,62 @@ export const SelectConfigSchema = z.strictObject({
   learn: z.boolean().default(false),
   /** Exact neighbour scan below this many stored rows, HNSW from there on. */
   exact_below: z.number().int().positive().default(4096),
+  /** Tokens per generated candidate (requests without candidates). */
+  max_tokens: z.number().int().positive().default(512),
 });
 
-export const RouterConfigSchema = z.discriminatedUnion('strategy', [SelectConfigSchema]);
+const CostsSchema = z.strictObject({ slm: z.number().positive(), llm: z.number().positive(), verifier: z.number().positive() });
+
+/** What calibration chose, for the record. */
+const CalibrationSchema = z.strictObject({
+  target: z.union([z.strictObject({ escalation_rate: z.number().min(0).max(1) }), z.strictObject({ cost_per_query: z.number().positive() })]),
+  samples: z.number().int().positive(),
+  escalation_rate: z.number(),
+  cost_per_query: z.number(),
+});
+
+/** `cascade`: AutoMix per request. The small model answers, verifies itself k times; escalate when the rule says so. */
+export const CascadeConfigSchema = z.strictObject({
+  strategy: z.literal('cascade'),
+  /** Registry names. */
+  slm: z.string().min(1),
+  llm: z.string().min(1),
+  /** Self-verification samples. */
+  k: z.number().int().positive().default(8),
+  /** Escalate when the verifier confidence is ≤ this (0.5: AutoMix's self-consistency rule); set by calibrate(). */
+  threshold: z.number().min(0).max(1).default(0.5),
+  /** A fitted meta-verifier (`smoothie automix`); replaces the threshold when given. */
+  meta_verifier: FittedMetaVerifierSchema.optional(),
+  costs: CostsSchema.default({ slm: 1, llm: 50, verifier: 1 }),
+  max_tokens: z.number().int().positive().default(512),
+  verification_template: z.string().optional(),
+  calibration: CalibrationSchema.optional(),
+});
+
+/**
+ * `smoothie-cascade` (ours): the small model answers `samples` times; Smoothie picks the answer the
+ * samples agree with most, and their agreement is the confidence (no verifier call): escalate when it is ≤ threshold.
+ */
+export const SmoothieCascadeConfigSchema = z.strictObject({
+  strategy: z.literal('smoothie-cascade'),
+  slm: z.string().min(1),
+  llm: z.string().min(1),
+  samples: z.number().int().min(3).default(5),
+  temperature: z.number().gt(0).max(2).default(0.8),
+  embedder: z.string().default('use'),
+  threshold: z.number().min(0).max(1).default(0.5),
+  costs: CostsSchema.default({ slm: 1, llm: 50, verifier: 1 }),
+  max_tokens: z.number().int().positive().default(512),
+  calibration: CalibrationSchema.optional(),
+});
+
+export const RouterConfigSchema = z.discriminatedUnion('strategy', [SelectConfigSchema, CascadeConfigSchema, SmoothieCascadeConfigSchema]);
 export type RouterConfig = z.infer<typeof RouterConfigSchema>;
 export type RouterConfigInput = z.input<typeof RouterConfigSchema>;
 export type SelectConfig = z.infer<typeof SelectConfigSchema>;
+export type CascadeConfig = z.infer<typeof CascadeConfigSchema>;
+export type SmoothieCascadeConfig = z.infer<typeof SmoothieCascadeConfigSchema>;
+export type Calibration = z.infer<typeof CalibrationSchema>;
 
 export const ROUTER_FORMAT = 'smoothie-router/1';
 

@@ -1,184 +1,102 @@
 /**
- * `createRouter(config)` / `loadRouter(file)`: the pieces of the pipeline applied per request.
+ * `createRouter(config)` / `loadRouter(file)`: one function per request for applications.
  *
  *   const router = await createRouter({ strategy: 'select', voters: ['a', 'b', 'c'], k: 20 });
  *   await router.add([{ input, candidates: [textA, textB, textC] }, ...]);   // the reference store
  *   const r = await router.route({ input, candidates });                   // → { output, model, weights, … }
  *   await router.save('router.json');                                      // + router.inputs.arrow, …
  *
- * `select` computes Smoothie weights on the request's candidates plus its k − 1 nearest stored inputs'
- * candidate distances — what `smoothie run --type sample_dependent --k K` computes for a sample whose
- * neighbours are the stored rows.
+ *   const cascade = await createRouter({ strategy: 'cascade', slm: 'llama-13b', llm: 'llama-70b' }, { registry });
+ *   await cascade.calibrate(unlabelled, { escalationRate: 0.3 });
+ *   const { output, escalated, confidence, cost } = await cascade.route({ input, context });
+ *
+ * Strategies: `select` (Smoothie), `cascade` (AutoMix), `smoothie-cascade` (Smoothie agreement as the
+ * escalation signal). Models are called through the model registry (`models.yaml`).
  */
 import path from 'node:path';
-import { readJsonFile, writeJsonFile } from '../data/json.js';
-import { cleanGeneration } from '../data/clean.js';
+import { loadVerificationTemplate } from '../automix/verify.js';
+import { readJsonFile } from '../data/json.js';
 import { parseWith } from '../data/validate.js';
 import { createEmbedder, type CreateEmbedderOptions } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
 import { UserInputError } from '../errors/index.js';
-import { errorEstimates, numpyArgmax, weightsFromErrors } from '../smoothie/weights.js';
-import { ROUTER_FORMAT, RouterConfigSchema, RouterFileSchema, type RouterConfigInput, type SelectConfig } from './config.js';
-import { candidateDistances, ReferenceStore, type StoreSample } from './reference-store.js';
+import { Endpoint } from '../llm/endpoint.js';
+import type { ModelRegistry } from '../llm/registry.js';
+import { RouterConfigSchema, RouterFileSchema, type RouterConfig, type RouterConfigInput } from './config.js';
+import { CascadeRouter, type CascadeResult } from './cascade-router.js';
+import { ReferenceStore } from './reference-store.js';
+import { SelectRouter, type SelectResult } from './select-router.js';
+import type { ModelCaller } from './request.js';
 
-const VERSION = '0.1.0';
-
-export interface RouteRequest {
-  readonly input: string;
-  /** One candidate per voter, in the config's voter order. */
-  readonly candidates: readonly string[];
-}
-
-export interface RouteResult {
-  readonly strategy: 'select';
-  /** The chosen candidate, unchanged. */
-  readonly output: string;
-  /** The voter (model) that wrote it. */
-  readonly model: string;
-  readonly index: number;
-  /** Smoothie weights of the voters (sum 1; NaN where undefined, as the reference). */
-  readonly weights: number[];
-  /** Stored inputs in the neighbourhood (≤ k − 1). */
-  readonly neighbours: number;
-  readonly escalated: false;
-}
+export type Router = SelectRouter | CascadeRouter;
+export type RouteResult = SelectResult | CascadeResult;
 
 export interface RouterOptions {
   /** An embedder to use instead of creating the configured one (it must have the same id). */
   readonly embedder?: Embedder;
   /** Passed to `createEmbedder` when the router creates its embedder. */
   readonly embedderOptions?: CreateEmbedderOptions;
+  /** Endpoints of the models a strategy calls (required by the cascades, optional for `select`). */
+  readonly registry?: ModelRegistry;
+  readonly signal?: AbortSignal;
 }
 
-export class Router {
-  private constructor(
-    readonly config: SelectConfig,
-    private readonly embedder: Embedder,
-    private store: ReferenceStore | undefined,
-  ) {}
-
-  /** @internal use createRouter / loadRouter */
-  static async open(config: SelectConfig, embedder: Embedder, store?: ReferenceStore): Promise<Router> {
-    return new Router(config, embedder, store);
-  }
-
-  get storeSize(): number {
-    return this.store?.size ?? 0;
-  }
-
-  private checkCandidates(candidates: readonly string[], where: string): void {
-    if (candidates.length !== this.config.voters.length) {
-      throw new UserInputError(`${where} has ${candidates.length} candidates, the router ${this.config.voters.length} voters (${this.config.voters.join(', ')})`, {
-        field: 'candidates',
-      });
+/** Calls registry models with their endpoint's limits and retries (one Endpoint per model, shared by requests). */
+export function registryCaller(registry: ModelRegistry, signal?: AbortSignal): ModelCaller {
+  const endpoints = new Map<string, Endpoint>();
+  let requests = 0;
+  return async (model, input, params) => {
+    let endpoint = endpoints.get(model);
+    if (!endpoint) {
+      endpoint = new Endpoint(registry.resolve(model));
+      endpoints.set(model, endpoint);
     }
-  }
-
-  /** The store, created on first use with the embeddings' dimension. */
-  private storeFor(dim: number): ReferenceStore {
-    this.store ??= new ReferenceStore({ dim, voters: this.config.voters.length, exactBelow: this.config.exact_below });
-    return this.store;
-  }
-
-  private async embedSamples(samples: readonly RouteRequest[]): Promise<StoreSample[]> {
-    const m = this.config.voters.length;
-    samples.forEach((s, i) => this.checkCandidates(s.candidates, `sample ${i}`));
-    const texts = samples.flatMap((s) => [s.input, ...s.candidates.map((c) => (this.config.clean_generations ? cleanGeneration(c) : c))]);
-    const { data, shape } = await this.embedder.embed(texts);
-    const d = shape[1];
-    return samples.map((_, i) => {
-      const o = i * (m + 1) * d;
-      return { input: data.slice(o, o + d), candidates: data.slice(o + d, o + (m + 1) * d) };
-    });
-  }
-
-  /** Adds labelled-free past samples (input + every voter's candidate) to the reference store. */
-  async add(samples: readonly RouteRequest[]): Promise<void> {
-    if (samples.length === 0) return;
-    this.addEmbedded(await this.embedSamples(samples));
-  }
-
-  /** `add` for embeddings computed elsewhere. */
-  addEmbedded(samples: readonly StoreSample[]): void {
-    if (samples.length > 0) this.storeFor(samples[0].input.length).add(samples);
-  }
-
-  async route(request: RouteRequest): Promise<RouteResult> {
-    const [sample] = await this.embedSamples([request]);
-    return this.routeEmbedded(sample, request.candidates);
-  }
-
-  /** `route` on embeddings computed elsewhere (the input's, and the candidates' m × d, row-major). */
-  routeEmbedded(sample: StoreSample, candidates: readonly string[]): RouteResult {
-    const m = this.config.voters.length;
-    this.checkCandidates(candidates, 'the request');
-    const store = this.storeFor(sample.input.length);
-    const neighbours = store.nearest(sample.input, this.config.k - 1);
-    const D = candidateDistances(sample.candidates, m);
-    for (const row of neighbours) {
-      const P = store.distancesOf(row);
-      for (let t = 0; t < D.length; t++) D[t] += P[t];
-    }
-    for (let t = 0; t < D.length; t++) D[t] /= neighbours.length + 1;
-    const diff = new Float64Array(m);
-    errorEstimates(D, m, diff);
-    const weights = new Float64Array(m);
-    weightsFromErrors(diff, m, this.config.robust, weights, 0);
-    const index = numpyArgmax(weights);
-    if (this.config.learn) store.add([sample]);
-    return { strategy: 'select', output: candidates[index], model: this.config.voters[index], index, weights: Array.from(weights), neighbours: neighbours.length, escalated: false };
-  }
-
-  /** Writes `<file>` (JSON) and the store beside it (`<stem>.inputs.arrow`, `<stem>.pairwise.arrow`, `<stem>.hnsw`). */
-  async save(file: string): Promise<void> {
-    const stem = path.basename(file).replace(/\.json$/i, '');
-    if (this.store) await this.store.save(path.join(path.dirname(file), stem));
-    await writeJsonFile(
-      file,
-      {
-        format: ROUTER_FORMAT,
-        config: this.config,
-        embedder: this.store ? { id: this.embedder.id, version: this.embedder.version, dim: this.store.dim } : undefined,
-        store: this.store ? { size: this.store.size, prefix: stem } : undefined,
-        created_with: `smoothie-router ${VERSION}`,
-      },
-      { indent: 2 },
-    );
-  }
-
-  async dispose(): Promise<void> {
-    await this.embedder.dispose?.();
-  }
+    const r = await endpoint.complete({ prompt: input, params, label: `router request ${++requests}` }, { signal });
+    return r.texts;
+  };
 }
 
-async function embedderFor(config: SelectConfig, options: RouterOptions): Promise<Embedder> {
-  return options.embedder ?? createEmbedder(config.embedder, options.embedderOptions);
+function requireRegistry(config: RouterConfig, options: RouterOptions): ModelRegistry {
+  if (!options.registry) throw new UserInputError(`the ${config.strategy} strategy calls models: pass a model registry (models.yaml)`, { field: 'registry' });
+  for (const model of config.strategy === 'select' ? [] : [config.slm, config.llm]) options.registry.resolve(model);
+  return options.registry;
 }
 
-/** A new router (empty store) from a config; the config is validated with defaults filled in. */
+async function open(config: RouterConfig, options: RouterOptions, store?: ReferenceStore): Promise<Router> {
+  if (config.strategy === 'select') {
+    const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.embedderOptions));
+    return new SelectRouter(config, embedder, store, options.registry ? registryCaller(options.registry, options.signal) : undefined);
+  }
+  const caller = registryCaller(requireRegistry(config, options), options.signal);
+  if (config.strategy === 'cascade') return new CascadeRouter(config, caller, await loadVerificationTemplate(config.verification_template));
+  const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.embedderOptions));
+  return new CascadeRouter(config, caller, undefined, embedder);
+}
+
+/** A new router from a config (validated, defaults filled in); `select` starts with an empty store. */
+export async function createRouter(config: Extract<RouterConfigInput, { strategy: 'select' }>, options?: RouterOptions): Promise<SelectRouter>;
+export async function createRouter(config: Extract<RouterConfigInput, { strategy: 'cascade' | 'smoothie-cascade' }>, options?: RouterOptions): Promise<CascadeRouter>;
+export async function createRouter(config: RouterConfigInput, options?: RouterOptions): Promise<Router>;
 export async function createRouter(config: RouterConfigInput, options: RouterOptions = {}): Promise<Router> {
-  const parsed = parseWith(RouterConfigSchema, config, { file: 'router config' });
-  return Router.open(parsed, await embedderFor(parsed, options));
+  return open(parseWith(RouterConfigSchema, config, { file: 'router config' }), options);
 }
 
-/** A router saved by `save`: versions, embedder and store shapes are checked. */
+/** A router saved by `save`: format, embedder and store shapes are checked. */
 export async function loadRouter(file: string, options: RouterOptions = {}): Promise<Router> {
   const saved = parseWith(RouterFileSchema, await readJsonFile(file), { file });
-  const embedder = await embedderFor(saved.config, options);
-  let store: ReferenceStore | undefined;
-  if (saved.store && saved.embedder) {
-    if (embedder.id !== saved.embedder.id || embedder.version !== saved.embedder.version) {
-      throw new UserInputError(
-        `the store was embedded with ${saved.embedder.id} ${saved.embedder.version}, this router has ${embedder.id} ${embedder.version}: re-add the samples`,
-        { file, field: 'embedder' },
-      );
-    }
-    store = await ReferenceStore.load(path.join(path.dirname(file), saved.store.prefix), {
-      dim: saved.embedder.dim,
-      voters: saved.config.voters.length,
-      exactBelow: saved.config.exact_below,
+  if (saved.config.strategy !== 'select' || !saved.store || !saved.embedder) return open(saved.config, options);
+  const embedder = options.embedder ?? (await createEmbedder(saved.config.embedder, options.embedderOptions));
+  if (embedder.id !== saved.embedder.id || embedder.version !== saved.embedder.version) {
+    throw new UserInputError(`the store was embedded with ${saved.embedder.id} ${saved.embedder.version}, this router has ${embedder.id} ${embedder.version}: re-add the samples`, {
+      file,
+      field: 'embedder',
     });
-    if (store.size !== saved.store.size) throw new UserInputError(`the store holds ${store.size} rows, the router file says ${saved.store.size}`, { file, field: 'store.size' });
   }
-  return Router.open(saved.config, embedder, store);
+  const store = await ReferenceStore.load(path.join(path.dirname(file), saved.store.prefix), {
+    dim: saved.embedder.dim,
+    voters: saved.config.voters.length,
+    exactBelow: saved.config.exact_below,
+  });
+  if (store.size !== saved.store.size) throw new UserInputError(`the store holds ${store.size} rows, the router file says ${saved.store.size}`, { file, field: 'store.size' });
+  return open(saved.config, { ...options, embedder }, store);
 }

@@ -12,6 +12,7 @@ import type { Embedder } from '../../src/embed/types.js';
 import { UserInputError } from '../../src/errors/index.js';
 import { ReferenceStore } from '../../src/route/reference-store.js';
 import { createRouter, loadRouter } from '../../src/route/router.js';
+import { SelectRouter } from '../../src/route/select-router.js';
 import { Smoothie } from '../../src/smoothie/estimator.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
@@ -116,7 +117,8 @@ describe('createRouter — select', () => {
     const file = path.join(dir, 'router.json');
     await router.save(file);
     const loaded = await loadRouter(file, { embedder });
-    expect(loaded.storeSize).toBe(3);
+    expect(loaded).toBeInstanceOf(SelectRouter);
+    expect((loaded as SelectRouter).storeSize).toBe(3);
     expect(await loaded.route(request)).toEqual(await router.route(request));
     expect(before.model).not.toBe('c');
   });
