@@ -7,7 +7,7 @@
  */
 import { readJsonl, writeJsonl } from '../data/json.js';
 import { readInputFile } from '../data/atomic.js';
-import { parseTemplate, renderTemplate } from '../data/templates.js';
+import { parseTemplate, renderTemplate, shippedPath } from '../data/templates.js';
 import { UserInputError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
@@ -16,7 +16,7 @@ import { resolveColumns } from './data.js';
 import { AUTOMIX_DATASETS, scoreAutomixAnswer } from './scoring.js';
 import { loadVerificationTemplate, renderVerificationPrompt, VERIFICATION_SAMPLING, verifierConfidence } from './verify.js';
 
-export const DEFAULT_ANSWER_TEMPLATE = 'prompt_templates/automix/answer.txt';
+export const DEFAULT_ANSWER_TEMPLATE = shippedPath('prompt_templates/automix/answer.txt');
 /** Answering as the reference: greedy, stop at the line end, up to 100 tokens. */
 export const ANSWER_SAMPLING = { temperature: 0, max_tokens: 100, stop: ['\n'] } as const;
 

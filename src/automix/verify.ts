@@ -4,9 +4,9 @@
  * verdicts that say "correct", 0 when none parses.
  */
 import { readInputFile } from '../data/atomic.js';
-import { parseTemplate, renderTemplate, type PromptTemplate } from '../data/templates.js';
+import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
 
-export const DEFAULT_VERIFICATION_TEMPLATE = 'prompt_templates/automix/verification.txt';
+export const DEFAULT_VERIFICATION_TEMPLATE = shippedPath('prompt_templates/automix/verification.txt');
 /** Sampling of the reference: temperature 1, stop at the block separator, up to 250 tokens. */
 export const VERIFICATION_SAMPLING = { temperature: 1, max_tokens: 250, stop: ['---'] } as const;
 

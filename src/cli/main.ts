@@ -11,6 +11,7 @@ import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { weightsCommand } from './commands/weights.js';
 
 function fail(message: string, code: number): never {
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     .command(generateCommand)
     .command(makeDemoCommand)
     .command(automixCommand)
+    .command(serveCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

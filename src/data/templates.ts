@@ -3,14 +3,24 @@
  * a list (multi-prompt, one voter per template). Placeholders follow Python's `str.format`, as the
  * reference's templates do: `{field}` is replaced, `{{` and `}}` are literal braces.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from './atomic.js';
 import { parseJsonLenient } from './json.js';
 import { parseWith } from './validate.js';
 
-export const DEFAULT_PROMPT_TEMPLATES_DIR = 'prompt_templates';
+/** The package's own folder (dist/data/ → ../../), where `prompt_templates/` ships. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A shipped file: the copy under the working directory when there is one (a checkout, or the user's own), else the package's. */
+export function shippedPath(relative: string): string {
+  return existsSync(relative) ? relative : path.join(PACKAGE_ROOT, relative);
+}
+
+export const DEFAULT_PROMPT_TEMPLATES_DIR = shippedPath('prompt_templates');
 
 /** A parsed template: literal text and placeholder names, alternating (text, name, text, …, text). */
 export interface PromptTemplate {

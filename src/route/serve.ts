@@ -1,0 +1,173 @@
+/**
+ * `smoothie serve`: a router behind an OpenAI-compatible chat completions endpoint. Responses carry
+ * the model that answered (`model`, `x-smoothie-model`) and the routing facts (`smoothie`: strategy,
+ * escalation, confidence, weights, cost). Streaming sends the answer as server-sent events once routed.
+ * Requests run at most `maxConcurrency` at a time with at most `maxQueue` waiting (503 beyond); bad
+ * requests get 400 JSON errors, failed upstream calls 502 with the reason; `close()` stops accepting
+ * and waits for the requests in flight.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import PQueue from 'p-queue';
+import { z } from 'zod';
+import { SmoothieError, UserInputError } from '../errors/index.js';
+import { LlmCallError } from '../llm/endpoint.js';
+import type { RouteResult, Router } from './router.js';
+
+export interface ServeOptions {
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** 0 picks a free port. @default 8000 */
+  readonly port?: number;
+  /** Requests routed at once. @default 32 */
+  readonly maxConcurrency?: number;
+  /** Requests waiting beyond those; more get 503. @default 1024 */
+  readonly maxQueue?: number;
+  /** Largest request body. @default 4 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+export interface RouterServer {
+  readonly url: string;
+  readonly server: Server;
+  /** Stops accepting connections and resolves when the requests in flight are answered. */
+  close(): Promise<void>;
+}
+
+const MessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
+const ChatRequestSchema = z.object({
+  model: z.string().optional(),
+  messages: z.array(MessageSchema).min(1),
+  stream: z.boolean().optional(),
+  /** Extensions: `select` candidates (one per voter) and the `cascade` verification context. */
+  candidates: z.array(z.string()).optional(),
+  context: z.string().optional(),
+});
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly type: string,
+  ) {
+    super(message);
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpError(413, `request body over ${limit} bytes`, 'invalid_request_error'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Routing facts returned beside the answer. */
+function routingFacts(r: RouteResult): Record<string, unknown> {
+  return r.strategy === 'select'
+    ? { strategy: r.strategy, model: r.model, escalated: false, weights: r.weights, neighbours: r.neighbours, calls: r.calls }
+    : { strategy: r.strategy, model: r.model, escalated: r.escalated, confidence: r.confidence, cost: r.cost, calls: r.calls };
+}
+
+export async function serveRouter(router: Router, options: ServeOptions = {}): Promise<RouterServer> {
+  const queue = new PQueue({ concurrency: options.maxConcurrency ?? 32 });
+  const maxQueue = options.maxQueue ?? 1024;
+  const maxBody = options.maxBodyBytes ?? 4 * 2 ** 20;
+  let counter = 0;
+
+  const complete = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let parsed: z.infer<typeof ChatRequestSchema>;
+    try {
+      parsed = ChatRequestSchema.parse(JSON.parse(await readBody(req, maxBody)));
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      const message = error instanceof z.ZodError ? `${error.issues[0].path.join('.') || 'body'}: ${error.issues[0].message}` : 'the body is not JSON';
+      throw new HttpError(400, message, 'invalid_request_error');
+    }
+    if (queue.size >= maxQueue) throw new HttpError(503, `overloaded: ${queue.size} requests waiting`, 'overloaded');
+    const id = `chatcmpl-smoothie-${++counter}`;
+    let result: RouteResult;
+    try {
+      const request = { input: parsed.messages, candidates: parsed.candidates, context: parsed.context };
+      result = (await queue.add((): Promise<RouteResult> => router.route(request))) as RouteResult;
+    } catch (error) {
+      if (error instanceof LlmCallError) throw new HttpError(502, error.message, 'upstream_error');
+      if (UserInputError.isUserInputError(error)) throw new HttpError(400, error.message, 'invalid_request_error');
+      throw new HttpError(502, `routing failed: ${SmoothieError.isInstance(error) ? error.message : (error as Error).message}`, 'upstream_error');
+    }
+    const created = Math.floor(Date.now() / 1000);
+    const headers = { 'x-smoothie-model': result.model, 'x-smoothie-escalated': String(result.escalated) };
+    if (!parsed.stream) {
+      sendJson(
+        res,
+        200,
+        {
+          id,
+          object: 'chat.completion',
+          created,
+          model: result.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: result.output }, finish_reason: 'stop' }],
+          smoothie: routingFacts(result),
+        },
+        headers,
+      );
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
+    const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: result.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
+    res.write(chunk({ role: 'assistant' }, null));
+    res.write(chunk({ content: result.output }, null));
+    res.write(chunk({}, 'stop', { smoothie: routingFacts(result) }));
+    res.end('data: [DONE]\n\n');
+  };
+
+  const server = createServer((req, res) => {
+    const url = req.url?.split('?')[0] ?? '/';
+    const handle = async (): Promise<void> => {
+      if (url === '/health' || url === '/v1/health') {
+        if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
+        return sendJson(res, 200, { status: 'ok', strategy: router.strategy, in_flight: queue.pending, queued: queue.size });
+      }
+      if (url === '/v1/chat/completions') {
+        if (req.method !== 'POST') throw new HttpError(405, 'use POST', 'invalid_request_error');
+        return complete(req, res);
+      }
+      throw new HttpError(404, `no route ${req.method} ${url}`, 'invalid_request_error');
+    };
+    handle().catch((error: unknown) => {
+      const e = error instanceof HttpError ? error : new HttpError(500, 'internal error', 'server_error');
+      if (!res.headersSent) sendJson(res, e.status, { error: { message: e.message, type: e.type } }, e.status === 503 ? { 'retry-after': '1' } : {});
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${address.address}:${address.port}`,
+    server,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await queue.onIdle();
+      await closed;
+    },
+  };
+}
