@@ -2,8 +2,10 @@
  * The resumable generation cache: one append-only JSON Lines file, one line per completed call,
  * keyed by a SHA-256 of (base URL, model id, mode, prompt, sampling parameters, sample index). A rerun
  * skips every call already in it. Each line is written by a single `write` on a file opened for
- * appending, so a process killed at any moment leaves at most one torn last line, which the next
- * open cuts away. Lines hold texts and token counts, never keys or headers.
+ * appending (appends are serialised, and a short write is completed before the next line), so a
+ * process killed at any moment leaves at most one torn last line, which the next open cuts away.
+ * Duplicate keys keep the first line. Lines hold texts, finish reasons and token counts, never API
+ * keys or headers.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
@@ -57,34 +59,42 @@ export class GenerationCache {
     readonly repaired: number,
   ) {}
 
+  /** The chain of appends: one write at a time keeps every line whole. */
+  private writes: Promise<void> = Promise.resolve();
+  private writeError: unknown;
+
   /** Opens (creating) the cache file; a torn last line is truncated away, a corrupt middle line is an error. */
   static async open(file: string = DEFAULT_GENERATION_CACHE): Promise<GenerationCache> {
     await mkdir(path.dirname(file), { recursive: true });
-    let text = '';
+    let bytes = Buffer.alloc(0);
     try {
-      text = await readFile(file, 'utf8');
+      bytes = await readFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UserInputError(`cannot read the generation cache (${(error as Error).message})`, { file });
     }
     let repaired = 0;
-    const end = text.lastIndexOf('\n') + 1;
-    if (end < text.length) {
+    // Bytes, not text: a line torn inside a multi-byte character must not shift the cut.
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    if (end < bytes.length) {
       // A kill mid-write: keep the complete lines only.
-      await truncate(file, Buffer.byteLength(text.slice(0, end)));
-      text = text.slice(0, end);
+      await truncate(file, end);
+      bytes = bytes.subarray(0, end);
       repaired = 1;
     }
     const lines = new Map<string, CacheLine>();
-    text.split('\n').forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      let parsed: CacheLine;
-      try {
-        parsed = CacheLineSchema.parse(JSON.parse(raw));
-      } catch {
-        throw new UserInputError('corrupt cache line (delete the line or the file to regenerate it)', { file, row: i + 1 });
-      }
-      if (!lines.has(parsed.key)) lines.set(parsed.key, parsed);
-    });
+    bytes
+      .toString('utf8')
+      .split('\n')
+      .forEach((raw, i) => {
+        if (raw.trim() === '') return;
+        let parsed: CacheLine;
+        try {
+          parsed = CacheLineSchema.parse(JSON.parse(raw));
+        } catch {
+          throw new UserInputError('corrupt cache line (delete the line or the file to regenerate it)', { file, row: i + 1 });
+        }
+        if (!lines.has(parsed.key)) lines.set(parsed.key, parsed);
+      });
     return new GenerationCache(file, lines, await open(file, 'a'), repaired);
   }
 
@@ -97,14 +107,24 @@ export class GenerationCache {
   }
 
   /** Appends one completed call (ignored if the key is already there). */
-  async append(line: CacheLine): Promise<void> {
-    if (this.lines.has(line.key)) return;
-    if (!this.handle) throw new Error('GenerationCache: closed');
+  append(line: CacheLine): Promise<void> {
+    if (this.lines.has(line.key)) return Promise.resolve();
+    if (!this.handle) return Promise.reject(new Error('GenerationCache: closed'));
+    const handle = this.handle;
     this.lines.set(line.key, line);
-    await this.handle.write(`${JSON.stringify(line)}\n`);
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8');
+    const write = this.writes.then(async () => {
+      // After a failed write the file may end in a partial line: appending more would bury it.
+      if (this.writeError !== undefined) throw this.writeError;
+      for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+    });
+    this.writes = write.catch((error: unknown) => void (this.writeError ??= error));
+    return write;
   }
 
+  /** Waits for pending appends, then closes the file. */
   async close(): Promise<void> {
+    await this.writes;
     await this.handle?.close();
     this.handle = undefined;
   }

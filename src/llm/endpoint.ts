@@ -47,6 +47,13 @@ export interface CompletionResult {
   readonly attempts: number;
 }
 
+/** The call's parameters over the model's defaults (an undefined call parameter keeps the default). */
+export function effectiveParams(model: Pick<ResolvedModel, 'params'>, params: SamplingParams): SamplingParams {
+  const out: Record<string, unknown> = { ...model.params };
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) out[name] = value;
+  return out as SamplingParams;
+}
+
 /** Thrown for a call that did not start because its batch had already failed. */
 export class CallNotStarted extends Error {
   override readonly name = 'CallNotStarted';
@@ -172,7 +179,7 @@ export class Endpoint {
   }
 
   private async once(key: string, request: CompletionRequest, signal?: AbortSignal): Promise<Omit<CompletionResult, 'attempts'>> {
-    const p = { ...this.model.params, ...request.params };
+    const p = effectiveParams(this.model, request.params);
     const common = {
       model: this.model.model,
       temperature: p.temperature,
@@ -217,6 +224,7 @@ export class Endpoint {
         // the next call, so no queued call reuses a key just found rate-limited or rejected.
         outcome = await this.queue.add(
           async () => {
+            signal?.throwIfAborted();
             if (shouldStart && !shouldStart()) throw new CallNotStarted(request.label);
             if (this.keys.length === 0) return { kind: 'no-key' as const };
             const key = this.keys[this.next % this.keys.length];
@@ -224,7 +232,8 @@ export class Endpoint {
             try {
               return { kind: 'ok' as const, result: await this.once(key, request, signal) };
             } catch (error) {
-              if (signal?.aborted) throw error;
+              // The SDK reports an abort as its own error; the caller's reason says why.
+              if (signal?.aborted) throw signal.reason;
               const o = classify(error);
               if (o.kind === 'reject-key') {
                 this.rejection = o.reason;

@@ -150,6 +150,7 @@ async function readYamlFile(file: string): Promise<unknown> {
 /** Loads `models.yaml` (and its `keys_file`, relative to it). */
 export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelRegistry> {
   const raw = await readYamlFile(file);
+  if (raw === null || raw === undefined) throw new UserInputError('is empty (expected a `models:` map)', { file });
   const parsed = parseWith(ModelsFileSchema, raw, { file });
   let keysFile: KeysFile | undefined;
   if (parsed.keys_file !== undefined) {

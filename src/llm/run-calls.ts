@@ -6,7 +6,7 @@
  */
 import { Rng } from '../compute/rng.js';
 import { callKey, type GenerationCache } from './call-cache.js';
-import { CallNotStarted, Endpoint, type ChatMessage, type SamplingParams } from './endpoint.js';
+import { CallNotStarted, effectiveParams, Endpoint, type ChatMessage, type RetryEvent, type SamplingParams } from './endpoint.js';
 import type { ModelRegistry } from './registry.js';
 
 export interface GenerationCall {
@@ -27,6 +27,8 @@ export interface RunProgress {
   readonly cached: number;
   /** Failed attempts so far (each retried). */
   readonly retries: number;
+  /** Calls that failed for good (the run then stops starting new ones). */
+  readonly errors: number;
 }
 
 export interface RunCallsOptions {
@@ -34,8 +36,10 @@ export interface RunCallsOptions {
   readonly cache: GenerationCache;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly signal?: AbortSignal;
-  /** Seeds the backoff jitter. @default 42 */
+  /** Seeds the backoff jitter (each call's from this seed and its cache key). @default 42 */
   readonly seed?: number;
+  /** Every failed attempt that will be retried, with the reason (keys redacted) and the wait. */
+  readonly onRetry?: (event: RetryEvent) => void;
   /** Endpoints to reuse across runs (one per model name); created when absent. */
   readonly endpoints?: Map<string, Endpoint>;
 }
@@ -53,9 +57,10 @@ export interface CallEstimate {
 
 const promptChars = (p: GenerationCall['prompt']): number => (typeof p === 'string' ? p.length : p.reduce((n, m) => n + m.content.length, 0));
 
+/** The cache key: what is sent (the model's default parameters included), not the registry name. */
 function keyOf(registry: ModelRegistry, call: GenerationCall): string {
   const model = registry.resolve(call.model);
-  return callKey({ baseUrl: model.base_url, model: model.model, mode: model.mode, prompt: call.prompt, params: call.params, sampleIndex: call.sampleIndex });
+  return callKey({ baseUrl: model.base_url, model: model.model, mode: model.mode, prompt: call.prompt, params: effectiveParams(model, call.params), sampleIndex: call.sampleIndex });
 }
 
 /** How many calls a batch would make and how much prompt it would send (for `--dry-run`). */
@@ -82,12 +87,12 @@ export function estimateCalls(calls: readonly GenerationCall[], registry: ModelR
 /** Every call's texts (one per choice), in call order. */
 export async function runGenerationCalls(calls: readonly GenerationCall[], options: RunCallsOptions): Promise<string[][]> {
   const { registry, cache } = options;
-  const rng = new Rng(options.seed ?? 42);
+  const seed = options.seed ?? 42;
   const endpoints = options.endpoints ?? new Map<string, Endpoint>();
   const endpoint = (name: string): Endpoint => {
     let e = endpoints.get(name);
     if (!e) {
-      e = new Endpoint(registry.resolve(name), new Rng(rng.nextUint32()));
+      e = new Endpoint(registry.resolve(name), new Rng(seed));
       endpoints.set(name, e);
     }
     return e;
@@ -97,7 +102,8 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
   let done = 0;
   let cachedCount = 0;
   let retries = 0;
-  const report = (): void => options.onProgress?.({ done, total: calls.length, cached: cachedCount, retries });
+  let errors = 0;
+  const report = (): void => options.onProgress?.({ done, total: calls.length, cached: cachedCount, retries, errors });
   // Identical calls in one batch run once.
   const firstOfKey = new Map<string, number>();
   const todo: number[] = [];
@@ -113,21 +119,32 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
     }
   });
   report();
+  const onRetry = (event: RetryEvent): void => {
+    retries++;
+    options.onRetry?.(event);
+    report();
+  };
   let failure: unknown;
   await Promise.all(
     todo.map(async (i) => {
       const call = calls[i];
       const e = endpoint(call.model);
       try {
-        const r = await e.complete({ prompt: call.prompt, params: call.params, label: call.label }, { signal: options.signal, shouldStart: () => failure === undefined });
-        retries += r.attempts - 1;
+        const r = await e.complete(
+          { prompt: call.prompt, params: call.params, label: call.label },
+          // A call's jitter depends on the seed and the call only, not on which calls ran before it.
+          { signal: options.signal, shouldStart: () => failure === undefined, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry },
+        );
         // Cache before counting it done: a kill after this line never repeats the call.
         await cache.append({ key: keys[i], model: call.model, texts: r.texts, finish_reasons: r.finishReasons, usage: r.usage });
         results[i] = r.texts;
         done++;
         report();
       } catch (error) {
-        if (!(error instanceof CallNotStarted)) failure ??= error;
+        if (error instanceof CallNotStarted) return;
+        failure ??= error;
+        errors++;
+        report();
       }
     }),
   );

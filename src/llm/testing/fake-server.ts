@@ -1,20 +1,22 @@
 /**
  * A deterministic OpenAI-compatible server on 127.0.0.1 for tests and benchmarks: `POST
  * /v1/chat/completions` and `/v1/completions`, answers a pure function of (model, prompt, choice
- * index, seed), checks bearer keys, and injects faults on a schedule: 429 with Retry-After, 500, a
- * hang, a truncated JSON body, a dropped connection, 401. It records what it received and stops on close.
+ * index, seed), checks bearer keys, and injects faults on a schedule: 429 with Retry-After (seconds
+ * or milliseconds), 500, a hang, a truncated JSON body, a dropped connection, 401, 403. It records
+ * what it received, and stops on close or, as a safety net, when its lifetime is over.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type Fault =
-  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number }
+  | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number; readonly retryAfterMs?: number }
   | { readonly kind: 'server-error' }
   | { readonly kind: 'hang'; readonly ms: number }
   | { readonly kind: 'truncated-json' }
   | { readonly kind: 'drop-connection' }
-  | { readonly kind: 'unauthorized' };
+  | { readonly kind: 'unauthorized' }
+  | { readonly kind: 'forbidden' };
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -25,6 +27,20 @@ export interface ReceivedRequest {
   readonly status: number | 'dropped' | 'truncated' | 'hang';
   readonly n: number;
   readonly seed?: number;
+  /** Milliseconds since the server started when the request arrived. */
+  readonly at: number;
+  /** The parsed JSON body (parameters included). */
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+export interface FaultContext {
+  /** Requests that reached the fault schedule before this one (0-based, arrival order). */
+  readonly count: number;
+  readonly prompt: string;
+  /** Earlier requests with this prompt (0 = the first attempt). */
+  readonly perPromptCount: number;
+  /** Index of the bearer key in `keys` (-1: none configured). */
+  readonly keyIndex: number;
 }
 
 export interface FakeServerOptions {
@@ -32,12 +48,14 @@ export interface FakeServerOptions {
   readonly keys?: readonly string[];
   /** Keys that always get 429 (rate-limited). */
   readonly rateLimitedKeys?: readonly string[];
-  /** The fault for the n-th request (0-based, in arrival order) with this prompt, if any. */
-  readonly faultFor?: (request: { readonly count: number; readonly prompt: string; readonly perPromptCount: number }) => Fault | undefined;
+  /** The fault to inject into a request, if any (see {@link faultsByPrompt}). */
+  readonly faultFor?: (request: FaultContext) => Fault | undefined;
   /** Latency of every answer. @default 0 */
   readonly delayMs?: number;
   /** The text of a choice. @default fakeAnswer */
   readonly answer?: (model: string, prompt: string, index: number, seed?: number) => string;
+  /** The server closes itself after this long, so a stuck test cannot keep it alive. @default 120000 */
+  readonly lifetimeMs?: number;
 }
 
 export interface FakeServer {
@@ -48,6 +66,11 @@ export interface FakeServer {
   /** Answers sent with status 200. */
   readonly completed: () => number;
   close(): Promise<void>;
+}
+
+/** A schedule: prompt → the faults of its successive attempts (attempts past the list succeed). */
+export function faultsByPrompt(schedule: Readonly<Record<string, readonly Fault[]>>): (request: FaultContext) => Fault | undefined {
+  return ({ prompt, perPromptCount }) => (Object.hasOwn(schedule, prompt) ? schedule[prompt][perPromptCount] : undefined);
 }
 
 /** The text the server answers for one choice. */
@@ -76,6 +99,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   let inFlight = 0;
   let maxInFlight = 0;
   let completed = 0;
+  const started = performance.now();
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -86,11 +110,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     res.on('close', () => inFlight--);
-    const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(raw) as Record<string, unknown>;
+      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
     } catch {
+      // An unparseable body, or a client that went away while sending it.
       json(res, 400, { error: { message: 'invalid JSON body' } });
       return;
     }
@@ -104,13 +128,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const keyIndex = keys.indexOf(bearer);
     const perPromptCount = perPrompt.get(prompt) ?? 0;
     perPrompt.set(prompt, perPromptCount + 1);
-    const record = (status: ReceivedRequest['status']): void => void received.push({ path, model, prompt, keyIndex, status, n, seed });
+    const at = performance.now() - started;
+    const record = (status: ReceivedRequest['status']): void => void received.push({ path, model, prompt, keyIndex, status, n, seed, at, body });
     const fault: Fault | undefined =
       keys.length > 0 && keyIndex < 0
         ? { kind: 'unauthorized' }
         : options.rateLimitedKeys?.includes(bearer)
           ? { kind: 'rate-limit', retryAfterSeconds: 0 }
-          : options.faultFor?.({ count: count++, prompt, perPromptCount });
+          : options.faultFor?.({ count: count++, prompt, perPromptCount, keyIndex });
     if (path !== '/v1/chat/completions' && path !== '/v1/completions') {
       record(404);
       json(res, 404, { error: { message: `no route ${path}` } });
@@ -120,9 +145,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       case 'unauthorized':
         record(401);
         return json(res, 401, { error: { message: 'invalid api key', type: 'invalid_request_error' } });
+      case 'forbidden':
+        record(403);
+        return json(res, 403, { error: { message: 'key not allowed for this model' } });
       case 'rate-limit':
         record(429);
-        return json(res, 429, { error: { message: 'rate limited' } }, fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
+        return json(res, 429, { error: { message: 'rate limited' } }, {
+          ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+          ...(fault.retryAfterMs !== undefined ? { 'retry-after-ms': String(fault.retryAfterMs) } : {}),
+        });
       case 'server-error':
         record(500);
         return json(res, 500, { error: { message: 'internal error' } });
@@ -168,16 +199,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    received,
-    maxInFlight: () => maxInFlight,
-    completed: () => completed,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const t of hangs) clearTimeout(t);
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= new Promise<void>((resolve) => {
+      clearTimeout(lifetime);
+      for (const t of hangs) clearTimeout(t);
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }));
+  // unref: the safety net itself must not keep the process alive.
+  const lifetime = setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref();
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, received, maxInFlight: () => maxInFlight, completed: () => completed, close };
 }
