@@ -2,12 +2,14 @@
  * One model's endpoint: the official `openai` SDK (its own retries off) behind our concurrency and
  * rate limits (p-queue), with retries on 429 / 5xx / timeouts / dropped connections / malformed
  * bodies — exponential backoff with full jitter from a seeded Rng, or the server's Retry-After — and
- * rotation across the model's API keys (a rate-limited key yields to the next; a rejected key is dropped).
- * Errors name the model and the call; key values are redacted from every message.
+ * rotation across the model's API keys (a rate-limited key yields to the next; a rejected key is
+ * dropped, and trying the next one costs no retry). Errors name the model and the call; key values
+ * are redacted from every message.
  */
 import { STATUS_CODES } from 'node:http';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import PQueue from 'p-queue';
+import { z } from 'zod';
 import { Rng } from '../compute/rng.js';
 import { UserInputError } from '../errors/index.js';
 import type { ResolvedModel } from './registry.js';
@@ -20,15 +22,19 @@ const MAX_REASON_CHARS = 300;
 
 export type ChatMessage = { readonly role: 'system' | 'user' | 'assistant'; readonly content: string };
 
-export interface SamplingParams {
-  readonly temperature?: number;
-  readonly max_tokens?: number;
-  readonly top_p?: number;
-  /** Choices per call. @default 1 */
-  readonly n?: number;
-  readonly stop?: readonly string[];
-  readonly seed?: number;
-}
+/** Sampling parameters of a call, and of a model's defaults in models.yaml. */
+export const SamplingParamsSchema = z
+  .strictObject({
+    temperature: z.number().min(0).max(2).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    top_p: z.number().gt(0).max(1).optional(),
+    /** Choices per call. @default 1 */
+    n: z.number().int().positive().optional(),
+    stop: z.array(z.string()).readonly().optional(),
+    seed: z.number().int().optional(),
+  })
+  .readonly();
+export type SamplingParams = z.infer<typeof SamplingParamsSchema>;
 
 export interface CompletionRequest {
   /** A prompt (one user message in chat mode) or chat messages. */
@@ -72,8 +78,11 @@ export interface RetryEvent {
 
 export interface CompleteOptions {
   readonly signal?: AbortSignal;
-  /** Checked when the call (or a retry) is about to start; false → CallNotStarted. */
-  readonly shouldStart?: () => boolean;
+  /**
+   * Once aborted, no attempt of this call starts (it throws CallNotStarted) and a backoff wait ends at
+   * once; a request in flight goes on (unlike `signal`, which aborts it), so its answer can be kept.
+   */
+  readonly stop?: AbortSignal;
   /** Draws this call's backoff jitter; one per call keeps the delays independent of scheduling. @default the endpoint's */
   readonly rng?: Rng;
   readonly onRetry?: (event: RetryEvent) => void;
@@ -139,11 +148,24 @@ export function backoffSeconds(failures: number, rng: Rng): number {
   return rng.next() * Math.min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** failures);
 }
 
-const sleep = (seconds: number, signal?: AbortSignal): Promise<void> =>
+/** Waits; `signal` rejects the wait with its reason, `stop` ends it early. */
+const sleep = (seconds: number, signal?: AbortSignal, stop?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, seconds * 1000);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    if (stop?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    const onAbort = (): void => {
+      done();
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    stop?.addEventListener('abort', done, { once: true });
   });
 
 export class Endpoint {
@@ -210,7 +232,7 @@ export class Endpoint {
    * rejection removes a key, so this ends).
    */
   async complete(request: CompletionRequest, options: CompleteOptions = {}): Promise<CompletionResult> {
-    const { signal, shouldStart } = options;
+    const { signal, stop } = options;
     const rng = options.rng ?? this.rng;
     const where = `model '${this.model.name}' (${this.model.base_url}): ${request.label}`;
     const redact = (text: string): string => redactKeys(text, this.model.keys);
@@ -225,7 +247,7 @@ export class Endpoint {
         outcome = await this.queue.add(
           async () => {
             signal?.throwIfAborted();
-            if (shouldStart && !shouldStart()) throw new CallNotStarted(request.label);
+            if (stop?.aborted) throw new CallNotStarted(request.label);
             if (this.keys.length === 0) return { kind: 'no-key' as const };
             const key = this.keys[this.next % this.keys.length];
             attempts++;
@@ -261,7 +283,7 @@ export class Endpoint {
           failures++;
           const waitSeconds = outcome.wait ?? backoffSeconds(failures - 1, rng);
           options.onRetry?.({ model: this.model.name, label: request.label, failures, reason: redact(outcome.reason), waitSeconds });
-          await sleep(waitSeconds, signal);
+          await sleep(waitSeconds, signal, stop);
         }
       }
     }

@@ -1,10 +1,13 @@
-/** The LLM client layer: model registry, endpoints with retries and key rotation, the resumable call cache. */
-export { loadModelRegistry, ModelRegistry, ModelsFileSchema, ModelEntrySchema, NO_KEY, type ModelEntry, type ResolvedModel } from './registry.js';
+/** The LLM client layer: model registry, endpoints with retries and key rotation, the resumable call cache, the batch runner. */
+export { loadModelRegistry, ModelRegistry, ModelsFileSchema, ModelEntrySchema, NO_KEY, type KeysFile, type ModelEntry, type ResolvedModel } from './registry.js';
 export {
   Endpoint,
   LlmCallError,
   CallNotStarted,
   EXIT_LLM_FAILURE,
+  SamplingParamsSchema,
+  backoffSeconds,
+  effectiveParams,
   redactKeys,
   retryAfterSeconds,
   type ChatMessage,
@@ -12,6 +15,7 @@ export {
   type CompletionRequest,
   type CompletionResult,
   type CompleteOptions,
+  type RetryEvent,
 } from './endpoint.js';
 export { GenerationCache, callKey, DEFAULT_GENERATION_CACHE, type CacheLine, type CallIdentity } from './call-cache.js';
 export { runGenerationCalls, estimateCalls, type GenerationCall, type RunProgress, type RunCallsOptions, type CallEstimate } from './run-calls.js';

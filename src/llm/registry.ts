@@ -25,13 +25,7 @@ import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
 import { parseWith } from '../data/validate.js';
-
-export const SamplingDefaultsSchema = z.strictObject({
-  temperature: z.number().min(0).max(2).optional(),
-  max_tokens: z.number().int().positive().optional(),
-  top_p: z.number().gt(0).max(1).optional(),
-  stop: z.array(z.string()).optional(),
-});
+import { SamplingParamsSchema } from './endpoint.js';
 
 export const ModelEntrySchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }),
@@ -46,7 +40,7 @@ export const ModelEntrySchema = z.strictObject({
   timeout_s: z.number().positive().default(60),
   max_retries: z.number().int().nonnegative().default(6),
   /** Sampling defaults for this model; call parameters override them. */
-  params: SamplingDefaultsSchema.optional(),
+  params: SamplingParamsSchema.optional(),
   /** Cost of one call in your unit (e.g. dollars), for cost accounting. */
   cost: z.number().nonnegative().optional(),
 });

@@ -1,8 +1,10 @@
 /**
  * Runs a batch of calls against the registry's endpoints: cached calls are skipped, the rest run
  * concurrently within each endpoint's limits, and every completed call is appended to the cache at
- * once, so a killed run loses only the calls in flight. After a call fails for good, no new call
- * starts; the ones in flight finish (and are cached) before the error is thrown.
+ * once, so a killed run loses only the calls in flight. After a call fails for good, no new call or
+ * retry starts and backoff waits end; the requests in flight finish (and are cached) before the
+ * error is thrown. Each call's backoff jitter comes from the seed and the call's key, so it does not
+ * depend on the order calls happened to run in.
  */
 import { Rng } from '../compute/rng.js';
 import { callKey, type GenerationCache } from './call-cache.js';
@@ -125,6 +127,8 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
     report();
   };
   let failure: unknown;
+  // Aborted at the first failure: no new call or retry starts, backoff waits end, requests in flight finish.
+  const stop = new AbortController();
   await Promise.all(
     todo.map(async (i) => {
       const call = calls[i];
@@ -133,7 +137,7 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
         const r = await e.complete(
           { prompt: call.prompt, params: call.params, label: call.label },
           // A call's jitter depends on the seed and the call only, not on which calls ran before it.
-          { signal: options.signal, shouldStart: () => failure === undefined, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry },
+          { signal: options.signal, stop: stop.signal, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry },
         );
         // Cache before counting it done: a kill after this line never repeats the call.
         await cache.append({ key: keys[i], model: call.model, texts: r.texts, finish_reasons: r.finishReasons, usage: r.usage });
@@ -143,6 +147,8 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
       } catch (error) {
         if (error instanceof CallNotStarted) return;
         failure ??= error;
+        stop.abort();
+        if (options.signal?.aborted) return; // stopped by the caller, not failed
         errors++;
         report();
       }

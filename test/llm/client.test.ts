@@ -69,14 +69,14 @@ describe('runGenerationCalls against a local server with scheduled faults', () =
       { kind: 'truncated-json' },
       { kind: 'drop-connection' },
     ];
-    // Every prompt's first attempt fails, with each fault in turn; prompt 0 fails twice more.
-    const schedule = Object.fromEntries(calls(40).map((c, i) => [c.prompt as string, i === 0 ? faults.slice(1, 4) : [faults[i % faults.length]]]));
+    // Every prompt's first attempt fails, with each fault in turn; prompt 0's second attempt too.
+    const schedule = Object.fromEntries(calls(40).map((c, i) => [c.prompt as string, i === 0 ? faults.slice(1, 3) : [faults[i % faults.length]]]));
     const faulty = await server({ faultFor: faultsByPrompt(schedule) });
     const cache = await freshCache();
     let last: RunProgress | undefined;
     const got = await runGenerationCalls(calls(40), { registry: registry(faulty.baseUrl), cache, onProgress: (p) => (last = p) });
     expect(got).toEqual(expected);
-    expect(last).toEqual({ done: 40, total: 40, cached: 0, retries: 42, errors: 0 });
+    expect(last).toEqual({ done: 40, total: 40, cached: 0, retries: 41, errors: 0 });
     expect(new Set(faulty.received.map((r) => r.status))).toEqual(new Set([429, 500, 'hang', 'truncated', 'dropped', 200]));
     expect(faulty.completed()).toBe(40);
     const keys = cacheLines(cache.file).map((l) => l.key);
@@ -225,12 +225,18 @@ describe('runGenerationCalls against a local server with scheduled faults', () =
     expect(cacheLines(cache.file)).toHaveLength(s.completed());
   });
 
-  it('a 4xx other than 401/403/408/409/429 fails at once; an abort stops the run', async () => {
-    const s = await server();
-    const reg = ModelRegistry.fromObject({ models: { m: { base_url: `${s.baseUrl.replace(/\/v1$/, '')}/wrong`, model: 'x' } } });
-    const error = await rejection(runGenerationCalls(calls(1), { registry: reg, cache: await freshCache() }));
-    expect(error.message).toMatch(/sample 0 \(idx 0\), generation 0: 404 no route \/wrong\/chat\/completions$/);
-    expect(s.received).toHaveLength(1);
+  it('a 4xx other than 401/403/408/409/429 fails at once, cutting short the other calls\' Retry-After waits; an abort stops the run', async () => {
+    const s = await server({
+      delayMs: 20,
+      faultFor: faultsByPrompt({ 'prompt 0': [{ kind: 'bad-request' }], 'prompt 1': [{ kind: 'rate-limit', retryAfterSeconds: 30 }] }),
+    });
+    const started = Date.now();
+    const error = await rejection(runGenerationCalls(calls(20), { registry: registry(s.baseUrl, { max_concurrency: 2 }), cache: await freshCache() }));
+    expect(error.message).toMatch(/sample 0 \(idx 0\), generation 0: 400 This model's maximum context length is 4096 tokens$/);
+    expect(s.received.filter((r) => r.prompt === 'prompt 0')).toHaveLength(1);
+    expect(s.received.filter((r) => r.prompt === 'prompt 1')).toHaveLength(1);
+    // Not the 30 s the server asked prompt 1 to wait: the failure ended that wait.
+    expect(Date.now() - started).toBeLessThan(15_000);
 
     const slow = await server({ delayMs: 50 });
     const controller = new AbortController();

@@ -2,7 +2,7 @@
  * A deterministic OpenAI-compatible server on 127.0.0.1 for tests and benchmarks: `POST
  * /v1/chat/completions` and `/v1/completions`, answers a pure function of (model, prompt, choice
  * index, seed), checks bearer keys, and injects faults on a schedule: 429 with Retry-After (seconds
- * or milliseconds), 500, a hang, a truncated JSON body, a dropped connection, 401, 403. It records
+ * or milliseconds), 500, 400, a hang, a truncated JSON body, a dropped connection, 401, 403. It records
  * what it received, and stops on close or, as a safety net, when its lifetime is over.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   | { readonly kind: 'rate-limit'; readonly retryAfterSeconds?: number; readonly retryAfterMs?: number }
   | { readonly kind: 'server-error' }
+  | { readonly kind: 'bad-request' }
   | { readonly kind: 'hang'; readonly ms: number }
   | { readonly kind: 'truncated-json' }
   | { readonly kind: 'drop-connection' }
@@ -154,6 +155,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
           ...(fault.retryAfterMs !== undefined ? { 'retry-after-ms': String(fault.retryAfterMs) } : {}),
         });
+      case 'bad-request':
+        record(400);
+        return json(res, 400, { error: { message: "This model's maximum context length is 4096 tokens", type: 'invalid_request_error' } });
       case 'server-error':
         record(500);
         return json(res, 500, { error: { message: 'internal error' } });
