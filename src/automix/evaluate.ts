@@ -12,8 +12,8 @@ import { UserInputError } from '../errors/index.js';
 import type { AutomixRow } from './data.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type ScoredRows } from './costs.js';
-import { categoriesOf, type FamilyName, type Param, type TrainRows } from './methods.js';
-import { MetaVerifier, type MetaVerifierName } from './meta-verifier.js';
+import type { FamilyName, Param } from './methods.js';
+import { MetaVerifier, trainRowsOf, type MetaVerifierName } from './meta-verifier.js';
 
 export const PAPER_METHODS: readonly MetaVerifierName[] = ['POMDP', 'Threshold', 'SelfConsistency'];
 /** The paper escalates qasper answers that look like "unanswerable" whatever the verifier says (FixedAnswerRouting). */
@@ -114,11 +114,6 @@ function forcedFor(rows: readonly AutomixRow[], dataset: string, method: string)
   return rows.map((r) => FIXED_ANSWER.elems.includes(r.slmAnswer));
 }
 
-function trainRowsOf(rows: readonly AutomixRow[], thresholds: CategoryThresholds, forced?: boolean[]): TrainRows {
-  const { slm, llm } = scored(rows);
-  return { confidence: Float64Array.from(rows, (r) => r.confidence), slm, llm, categories: categoriesOf(slm, llm, thresholds), forced };
-}
-
 /** A method's operating points, cheapest first. */
 const byCost = (points: CurvePoint[]): CurvePoint[] => points.sort((a, b) => a.cost - b.cost || a.performance - b.performance);
 
@@ -158,7 +153,7 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
       let curve: CurvePoint[] = [];
       const seeds = samples.map((sample, seed): SeedOutcome => {
         const thresholds = o.categoryScope === 'file' ? fileThresholds : categoryThresholds(sample.map((r) => r.slmScore), sample.map((r) => r.llmScore));
-        const fitted = new MetaVerifier({ method, bins: o.bins, costs: o.costs, variant: o.variant }).fit(trainRowsOf(sample, thresholds, forcedFor(sample, dataset, method)));
+        const fitted = new MetaVerifier({ method, bins: o.bins, costs: o.costs, variant: o.variant }).fit(trainRowsOf(sample, { thresholds, forced: forcedFor(sample, dataset, method) }));
         if (seed === 0) curve = byCost(fitted.candidateMasks(confidence, testForced).map(({ mask }) => point(mask)).map((p) => ({ cost: p.cost, performance: p.performance })));
         const p = point(fitted.route(confidence, testForced));
         return { seed, family: fitted.family, param: fitted.param, trainLift: fitted.trainLift, lift: p.lift, performance: p.performance, cost: p.cost, escalationRate: p.routed / test.length };

@@ -1,15 +1,18 @@
 /**
  * Meta-verifiers in the estimator shape: hyperparameters in the constructor, `fit(train)` scores every
  * candidate of the method's families on the training rows and keeps the first of maximal IBC lift,
- * `route(confidences)` applies it. The fitted state is plain JSON.
+ * `route(confidences)` applies it and `decide(rows)` gives each row's Escalation. The fitted state is
+ * plain JSON.
  *
- *   const fitted = new MetaVerifier({ method: 'POMDP' }).fit(train);
- *   const escalate = fitted.route(test.confidence);
+ *   const fitted = new MetaVerifier({ method: 'POMDP' }).fit(trainRows);
+ *   const escalations = fitted.decide(testRows);
  */
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
-import { FAMILIES, POMDP_UNION, type FamilyName, type Param, type TrainRows } from './methods.js';
+import { categoryThresholds, type CategoryThresholds } from './categories.js';
+import type { AutomixRow } from './data.js';
+import { FAMILIES, POMDP_UNION, categoriesOf, type FamilyName, type Param, type TrainRows } from './methods.js';
 
 export const META_VERIFIERS = ['POMDP', 'Threshold', 'DoubleThreshold', 'TripleThreshold', 'SelfConsistency', 'POMDPSimple', 'GreedyPOMDP', 'BayesPOMDP'] as const;
 export type MetaVerifierName = (typeof META_VERIFIERS)[number];
@@ -25,6 +28,30 @@ export interface MetaVerifierParams {
   /** @default 'reference' */
   readonly variant?: LiftVariant;
 }
+
+/** One sample's AutoMix outcome. */
+export interface Escalation {
+  readonly id: string;
+  readonly slmAnswer: string;
+  readonly confidence: number;
+  /** true = the LLM answers. */
+  readonly escalate: boolean;
+  /** SLM + verifier, plus the LLM when escalated. */
+  readonly cost: number;
+}
+
+/**
+ * The columns a fit reads. Categories (POMDPSimple) use `thresholds`, by default the 10th percentiles
+ * of these rows (the reference takes them over the whole file; pass those to match it).
+ */
+export function trainRowsOf(rows: readonly AutomixRow[], options: { readonly thresholds?: CategoryThresholds; readonly forced?: ArrayLike<boolean> } = {}): TrainRows {
+  const slm = Float64Array.from(rows, (r) => r.slmScore);
+  const llm = Float64Array.from(rows, (r) => r.llmScore);
+  const thresholds = options.thresholds ?? categoryThresholds(slm, llm);
+  return { confidence: Float64Array.from(rows, (r) => r.confidence), slm, llm, categories: categoriesOf(slm, llm, thresholds), forced: options.forced };
+}
+
+const isTrainRows = (x: TrainRows | readonly AutomixRow[]): x is TrainRows => !Array.isArray(x);
 
 export interface Candidate {
   readonly family: FamilyName;
@@ -66,6 +93,13 @@ export class FittedMetaVerifier {
     return Array.from(confidence, (p, i) => forced?.[i] === true || family.route(p, this.param, this.bins));
   }
 
+  /** Each row's decision and cost; `forced` rows always escalate. */
+  decide(rows: readonly Pick<AutomixRow, 'id' | 'slmAnswer' | 'confidence'>[], forced?: ArrayLike<boolean>): Escalation[] {
+    const escalate = this.route(rows.map((r) => r.confidence), forced);
+    const base = this.costs.slm + this.costs.verifier;
+    return rows.map((r, i) => ({ id: r.id, slmAnswer: r.slmAnswer, confidence: r.confidence, escalate: escalate[i], cost: escalate[i] ? base + this.costs.llm : base }));
+  }
+
   /** The test operating point of every training candidate (the method's cost–quality curve). */
   candidateMasks(confidence: ArrayLike<number>, forced?: ArrayLike<boolean>): { readonly candidate: Candidate; readonly mask: boolean[] }[] {
     return this.candidates.map((candidate) => {
@@ -88,7 +122,9 @@ export class FittedMetaVerifier {
 export class MetaVerifier {
   constructor(readonly params: MetaVerifierParams) {}
 
-  fit(train: TrainRows): FittedMetaVerifier {
+  /** Scores every candidate on the training rows; AutoMix rows get their categories from their own percentiles. */
+  fit(trainRows: TrainRows | readonly AutomixRow[]): FittedMetaVerifier {
+    const train = isTrainRows(trainRows) ? trainRows : trainRowsOf(trainRows);
     const { method } = this.params;
     if (!(META_VERIFIERS as readonly string[]).includes(method)) throw new UserInputError(`unknown meta-verifier '${method}' (valid: ${META_VERIFIERS.join(', ')})`, { field: '--methods' });
     const bins = this.params.bins ?? 8;

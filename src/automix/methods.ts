@@ -1,10 +1,11 @@
 /**
  * The meta-verifier families (spec §3): each proposes candidate parameters from the training rows and
- * routes a row (true = escalate to the LLM) from its verifier confidence p. Candidate order is
- * deterministic (the reference's, except POMDPSimple's, which Python's `set` left arbitrary: here it
- * grows with the reward sweep), and fitting keeps the first candidate of maximal train lift.
+ * routes a row (true = escalate to the LLM) from its verifier confidence p. Candidates come in the
+ * reference's order (POMDPSimple's replays CPython's set order), and fitting keeps the first candidate
+ * of maximal train lift, so exact ties resolve as the reference's.
  */
 import { categorize, type Category, type CategoryThresholds } from './categories.js';
+import { pythonSetOrder } from './python-set.js';
 
 export interface TrainRows {
   readonly confidence: Float64Array;
@@ -76,7 +77,7 @@ export const SelfConsistency: Family = {
 /**
  * POMDPSimple: per bin the shares of NEEDY/GOOD/HOPELESS train rows (rows strictly inside the bin),
  * and for every reward level r = 0…4999 the policy that maximises the expected reward per bin; the
- * distinct policies are the candidates (first appearance as r grows).
+ * distinct policies are the candidates, in the order of the reference's `list(set(...))`.
  */
 export const POMDPSimple: Family = {
   name: 'POMDPSimple',
@@ -98,21 +99,14 @@ export const POMDPSimple: Family = {
       });
       return total === 0 ? [0, 0, 0] : [n / total, good / total, h / total];
     });
-    const seen = new Set<string>();
-    const out: Policy[] = [];
-    for (let r = 0; r < 5000; r++) {
-      const policy = obs.map(([n, good, h]) => {
+    const policies = Array.from({ length: 5000 }, (_, r) =>
+      obs.map(([n, good, h]) => {
         const keep = n * -r + good * 0 + h * (-r - 1);
         const route = n * -100 + good * -100 + h * (-r - 100);
         return route > keep ? 1 : 0;
-      });
-      const key = policy.join('');
-      if (!seen.has(key)) {
-        seen.add(key);
-        out.push(policy);
-      }
-    }
-    return out;
+      }),
+    );
+    return pythonSetOrder(policies);
   },
   route: policyRoute,
 };
