@@ -22,3 +22,4 @@ export { ReferenceStore, type StoreSample } from './route/reference-store.js';
 export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.js';
 export * from './llm/index.js';
 export * from './automix/index.js';
+export * from './ensemble/index.js';

@@ -6,6 +6,7 @@ import { UserInputError } from '../errors/index.js';
 import { automixCommand } from './commands/automix.js';
 import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from './commands/baselines.js';
 import { embedCommand } from './commands/embed.js';
+import { ensembleCommand } from './commands/ensemble.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     .command(makeDemoCommand)
     .command(automixCommand)
     .command(serveCommand)
+    .command(ensembleCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

@@ -1,0 +1,152 @@
+/**
+ * The built-in components of a layered ensemble. A component receives the conversation, the previous
+ * layer's candidates and the shared state, and returns candidates (and may stop the ensemble). Model
+ * calls go through `ctx.call`; a call that fails after its retries is recorded by the caller and costs
+ * the component its output, not the layer.
+ */
+import type { ChatMessage, SamplingParams } from '../llm/endpoint.js';
+import type { Embedder } from '../embed/types.js';
+import { loadVerificationTemplate, renderVerificationPrompt, verifierConfidence } from '../automix/verify.js';
+import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
+import { readInputFile } from '../data/atomic.js';
+import { errorEstimates, weightsFromErrors } from '../smoothie/weights.js';
+import { candidateDistances } from '../route/reference-store.js';
+import type { Component } from './config.js';
+
+export interface Candidate {
+  readonly text: string;
+  /** The model that wrote it. */
+  readonly model?: string;
+  /** A critic's strengths and weaknesses, shown to later fusers and rankers. */
+  readonly critique?: string;
+}
+
+export interface LayerInput {
+  readonly messages: readonly ChatMessage[];
+  readonly candidates: readonly Candidate[];
+  /** Typed state components pass to later layers (custom components read and write it). */
+  readonly state: Record<string, unknown>;
+}
+
+export interface ComponentOutput {
+  readonly candidates: readonly Candidate[];
+  /** Stop here: the first candidate is the answer (AutoMix's "good enough"). */
+  readonly stop?: boolean;
+}
+
+export interface ComponentContext {
+  /** One call to the component's model: a text per choice. */
+  call(messages: readonly ChatMessage[], params: SamplingParams): Promise<string[]>;
+  /** Embedder by spec (cached per ensemble). */
+  embedder(spec: string): Promise<Embedder>;
+  template(name: string): Promise<PromptTemplate>;
+}
+
+export type ComponentRunner = (component: Component, input: LayerInput, ctx: ComponentContext) => Promise<ComponentOutput>;
+
+const paramsOf = (c: Component): SamplingParams => ({ temperature: c.temperature ?? 0.7, max_tokens: c.max_tokens ?? 2048, top_p: c.top_p });
+
+/** Candidates as numbered blocks, with critiques when a critic ran. */
+export function listCandidates(candidates: readonly Candidate[]): string {
+  return candidates.map((c, i) => `[${i + 1}] ${c.text}${c.critique ? `\nCritique: ${c.critique}` : ''}`).join('\n\n');
+}
+
+const withLastUser = (messages: readonly ChatMessage[], content: string): ChatMessage[] => [...messages, { role: 'user', content }];
+
+/** The order a ranker's reply gives ("[2] > [1] > [3]"), unmentioned candidates after, in their order. */
+export function parseRanking(reply: string, count: number): number[] {
+  const seen: number[] = [];
+  for (const m of reply.matchAll(/\[(\d+)\]/g)) {
+    const i = Number(m[1]) - 1;
+    if (i >= 0 && i < count && !seen.includes(i)) seen.push(i);
+  }
+  for (let i = 0; i < count; i++) if (!seen.includes(i)) seen.push(i);
+  return seen;
+}
+
+/** A critic's reply split per candidate ("[n]" blocks). */
+export function parseCritiques(reply: string, count: number): (string | undefined)[] {
+  const out: (string | undefined)[] = new Array(count).fill(undefined);
+  const blocks = reply.split(/^\s*\[(\d+)\]\s*$/m);
+  for (let b = 1; b + 1 < blocks.length; b += 2) {
+    const i = Number(blocks[b]) - 1;
+    if (i >= 0 && i < count) out[i] = blocks[b + 1].trim().replace(/\s*\n\s*/g, ' ');
+  }
+  return out;
+}
+
+export const parseVerifierVerdict = (reply: string): boolean | undefined => {
+  const m = /verdict:\s*\**\s*(in)?correct/i.exec(reply);
+  return m ? !m[1] : undefined;
+};
+
+export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
+  generator: async (c, input, ctx) => {
+    const texts = await ctx.call(input.messages, { ...paramsOf(c), n: c.samples ?? 1 });
+    return { candidates: texts.map((text) => ({ text, model: c.model })) };
+  },
+
+  fuser: async (c, input, ctx) => {
+    const prompt = renderTemplate(await ctx.template('fuser'), { candidates: listCandidates(input.candidates) });
+    const texts = await ctx.call(withLastUser(input.messages, prompt), { ...paramsOf(c), n: c.samples ?? 1 });
+    return { candidates: texts.map((text) => ({ text, model: c.model })) };
+  },
+
+  critic: async (c, input, ctx) => {
+    const prompt = renderTemplate(await ctx.template('critic'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
+    const [reply = ''] = await ctx.call(withLastUser(input.messages, prompt), paramsOf(c));
+    const critiques = parseCritiques(reply, input.candidates.length);
+    return { candidates: input.candidates.map((cand, i) => ({ ...cand, critique: critiques[i] ?? cand.critique })) };
+  },
+
+  ranker: async (c, input, ctx) => {
+    const prompt = renderTemplate(await ctx.template('ranker'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
+    const [reply = ''] = await ctx.call(withLastUser(input.messages, prompt), paramsOf(c));
+    return { candidates: parseRanking(reply, input.candidates.length).slice(0, c.top_k ?? 5).map((i) => input.candidates[i]) };
+  },
+
+  verifier: async (c, input, ctx) => {
+    const template = await ctx.template('verifier');
+    const verdicts = await Promise.all(
+      input.candidates.map(async (cand) => {
+        const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(template, { candidate: cand.text })), paramsOf(c));
+        return parseVerifierVerdict(reply);
+      }),
+    );
+    const kept = input.candidates.filter((_, i) => verdicts[i] !== false);
+    // A verifier that rejects everything leaves the candidates as they were rather than nothing.
+    return { candidates: kept.length > 0 ? kept : input.candidates };
+  },
+
+  /** Ours: Smoothie's label-free weights among the candidates (no model call); keeps the top_k (default 1). */
+  smoothie: async (c, input, ctx) => {
+    const m = input.candidates.length;
+    if (m < 3) return { candidates: input.candidates };
+    const embedder = await ctx.embedder(typeof c.embedder === 'string' ? c.embedder : 'use');
+    const { data } = await embedder.embed(input.candidates.map((x) => x.text));
+    const diff = new Float64Array(m);
+    errorEstimates(candidateDistances(data, m), m, diff);
+    const weights = new Float64Array(m);
+    weightsFromErrors(diff, m, true, weights, 0);
+    const order = Array.from(weights.keys()).sort((a, b) => weights[b] - weights[a] || a - b);
+    return { candidates: order.slice(0, c.top_k ?? 1).map((i) => input.candidates[i]) };
+  },
+
+  /** Ours: AutoMix's self-verification of the first candidate; stop when the confidence clears the threshold. */
+  automix: async (c, input, ctx) => {
+    const [first] = input.candidates;
+    if (!first) return { candidates: [] };
+    const question = [...input.messages].reverse().find((x) => x.role === 'user')?.content ?? '';
+    const context = typeof c.context === 'string' ? c.context : '';
+    const prompt = renderVerificationPrompt(await loadVerificationTemplate(), { context, question, answer: first.text });
+    const verdicts = await ctx.call([{ role: 'user', content: prompt }], { temperature: 1, max_tokens: 250, stop: ['---'], n: c.samples ?? 4 });
+    const threshold = typeof c.threshold === 'number' ? c.threshold : 0.5;
+    return { candidates: input.candidates, stop: verifierConfidence(verdicts).p > threshold };
+  },
+};
+
+/** Loads `prompt_templates/ensemble/<name>.txt` (shipped, or the working directory's copy). */
+export async function loadEnsembleTemplate(name: string): Promise<PromptTemplate> {
+  const file = shippedPath(`prompt_templates/ensemble/${name}.txt`);
+  return parseTemplate((await readInputFile(file)).toString('utf8'), file);
+}

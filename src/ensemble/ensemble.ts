@@ -1,0 +1,178 @@
+/**
+ * Layered inference-time ensembles (Archon-style): `Ensemble.fromConfig(json).generate(messages)` runs
+ * each layer's components in parallel on the previous layer's candidates and returns the answer (the
+ * first candidate of the last layer run) with a trace of every layer: components, calls, cost,
+ * candidates, failures.
+ *
+ *   const ensemble = Ensemble.fromConfig(archonConfig, { registry });
+ *   const { answer, trace, cost } = await ensemble.generate([{ role: 'user', content: 'How do I make a cake?' }]);
+ */
+import { readJsonFile } from '../data/json.js';
+import { createEmbedder, type CreateEmbedderOptions } from '../embed/factory.js';
+import type { Embedder } from '../embed/types.js';
+import { Endpoint, LlmCallError, type ChatMessage } from '../llm/endpoint.js';
+import { ModelRegistry } from '../llm/registry.js';
+import { BUILTIN_RUNNERS, loadEnsembleTemplate, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
+import { BUILTIN_COMPONENT_TYPES, parseArchitecture, type Architecture, type Component } from './config.js';
+import { providerEntry } from './providers.js';
+import type { PromptTemplate } from '../data/templates.js';
+
+export interface EnsembleOptions {
+  /** Models by name (`models.yaml`); components naming other models use their `model_type`'s endpoint. */
+  readonly registry?: ModelRegistry;
+  /** Custom component types: type → runner. */
+  readonly components?: Readonly<Record<string, ComponentRunner>>;
+  readonly embedderOptions?: CreateEmbedderOptions;
+  /** Names the source in validation errors. */
+  readonly file?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ComponentTrace {
+  readonly index: number;
+  readonly type: string;
+  readonly model?: string;
+  readonly calls: number;
+  readonly cost: number;
+  readonly candidatesIn: number;
+  readonly candidatesOut: number;
+  /** Calls that failed after their retries (the component then contributes nothing). */
+  readonly errors: readonly string[];
+  readonly seconds: number;
+}
+
+export interface LayerTrace {
+  readonly layer: number;
+  readonly components: readonly ComponentTrace[];
+  readonly candidates: readonly Candidate[];
+  readonly stopped: boolean;
+}
+
+export interface EnsembleResult {
+  readonly answer: string;
+  readonly candidates: readonly Candidate[];
+  readonly trace: readonly LayerTrace[];
+  readonly calls: number;
+  /** Σ calls × the model's `cost` in models.yaml (0 where none is set). */
+  readonly cost: number;
+  /** The state the components left. */
+  readonly state: Readonly<Record<string, unknown>>;
+}
+
+export class Ensemble {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private readonly embedders = new Map<string, Promise<Embedder>>();
+  private readonly templates = new Map<string, Promise<PromptTemplate>>();
+  private readonly providers: ModelRegistry;
+
+  private constructor(
+    readonly architecture: Architecture,
+    private readonly options: EnsembleOptions,
+  ) {
+    const entries: Record<string, ReturnType<typeof providerEntry>> = {};
+    architecture.layers.forEach((layer, l) =>
+      layer.forEach((c, i) => {
+        if (c.model !== undefined && !options.registry?.has(c.model)) entries[c.model] = providerEntry(c.model, c.model_type, `layer ${l}, component ${i}`);
+      }),
+    );
+    this.providers = ModelRegistry.fromObject({ models: entries }, { env: options.env, source: 'model_type endpoints' });
+  }
+
+  /** Validates an Archon-style config (a parsed JSON object). */
+  static fromConfig(config: unknown, options: EnsembleOptions = {}): Ensemble {
+    const knownTypes = [...BUILTIN_COMPONENT_TYPES, ...Object.keys(options.components ?? {})];
+    return new Ensemble(parseArchitecture(config, { file: options.file, knownTypes }), options);
+  }
+
+  static async fromFile(file: string, options: EnsembleOptions = {}): Promise<Ensemble> {
+    return Ensemble.fromConfig(await readJsonFile(file), { ...options, file });
+  }
+
+  private endpoint(model: string): Endpoint {
+    let e = this.endpoints.get(model);
+    if (!e) {
+      e = new Endpoint(this.options.registry?.has(model) ? this.options.registry.resolve(model) : this.providers.resolve(model));
+      this.endpoints.set(model, e);
+    }
+    return e;
+  }
+
+  private costOf(model: string): number {
+    return (this.options.registry?.has(model) ? this.options.registry.resolve(model) : this.providers.resolve(model)).cost ?? 0;
+  }
+
+  private async runComponent(c: Component, index: number, layer: number, input: { messages: readonly ChatMessage[]; candidates: readonly Candidate[]; state: Record<string, unknown> }) {
+    const started = performance.now();
+    let calls = 0;
+    const errors: string[] = [];
+    const ctx: ComponentContext = {
+      call: async (messages, params) => {
+        if (c.model === undefined) throw new Error(`component type '${c.type}' called a model but names none`);
+        calls++;
+        const r = await this.endpoint(c.model).complete({ prompt: messages, params, label: `layer ${layer}, component ${index} (${c.type})` });
+        return r.texts;
+      },
+      embedder: (spec) => {
+        let e = this.embedders.get(spec);
+        if (!e) {
+          e = createEmbedder(spec, this.options.embedderOptions);
+          this.embedders.set(spec, e);
+        }
+        return e;
+      },
+      template: (name) => {
+        let t = this.templates.get(name);
+        if (!t) {
+          t = loadEnsembleTemplate(name);
+          this.templates.set(name, t);
+        }
+        return t;
+      },
+    };
+    const runner = this.options.components?.[c.type] ?? BUILTIN_RUNNERS[c.type];
+    let output: { candidates: readonly Candidate[]; stop?: boolean } = { candidates: [] };
+    try {
+      output = await runner(c, input, ctx);
+    } catch (error) {
+      if (!(error instanceof LlmCallError)) throw error;
+      errors.push(error.message);
+    }
+    const trace: ComponentTrace = {
+      index,
+      type: c.type,
+      model: c.model,
+      calls,
+      cost: c.model === undefined ? 0 : calls * this.costOf(c.model),
+      candidatesIn: input.candidates.length,
+      candidatesOut: output.candidates.length,
+      errors,
+      seconds: (performance.now() - started) / 1000,
+    };
+    return { output, trace };
+  }
+
+  async generate(input: string | readonly ChatMessage[]): Promise<EnsembleResult> {
+    const messages: readonly ChatMessage[] = typeof input === 'string' ? [{ role: 'user', content: input }] : input;
+    const state: Record<string, unknown> = {};
+    let candidates: readonly Candidate[] = [];
+    const trace: LayerTrace[] = [];
+    for (const [l, layer] of this.architecture.layers.entries()) {
+      const results = await Promise.all(layer.map((c, i) => this.runComponent(c, i, l, { messages, candidates, state })));
+      const next = results.flatMap((r) => r.output.candidates);
+      const stopped = results.some((r) => r.output.stop === true);
+      trace.push({ layer: l, components: results.map((r) => r.trace), candidates: next, stopped });
+      if (next.length === 0) {
+        const errors = results.flatMap((r) => r.trace.errors);
+        throw new LlmCallError(`layer ${l} produced no candidates${errors.length ? `: ${errors[0]}` : ''}`);
+      }
+      candidates = next;
+      if (stopped) break;
+    }
+    const all = trace.flatMap((t) => t.components);
+    return { answer: candidates[0].text, candidates, trace, calls: all.reduce((a, c) => a + c.calls, 0), cost: all.reduce((a, c) => a + c.cost, 0), state };
+  }
+
+  async dispose(): Promise<void> {
+    for (const e of this.embedders.values()) await (await e).dispose?.();
+  }
+}
