@@ -93,9 +93,12 @@ export async function loadAutomixData(file: string, columns: Partial<AutomixColu
     const score = (column: string, answerColumn: string): number => {
       if (raw[column] !== undefined && raw[column] !== null) return number01(raw[column], file, line, column);
       const answer = text(raw, answerColumn, file, line);
+      const gold = text(raw, 'output', file, line);
+      const question = text(raw, 'question', file, line);
       try {
-        return scoreAutomixAnswer(dataset, answer, text(raw, 'output', file, line), text(raw, 'question', file, line));
+        return scoreAutomixAnswer(dataset, answer, gold, question);
       } catch (e) {
+        // The only user error scoring raises is an unknown dataset: locate it.
         if (UserInputError.isUserInputError(e)) throw new UserInputError(e.message, { file, row: line, field: 'dataset' });
         throw e;
       }

@@ -84,6 +84,15 @@ export interface PointResult {
   readonly lift: number | null;
 }
 
+/** The reference's "POMDP" (a rule search) against our BayesPOMDP, fitted on the same training rows of each seed. */
+export interface PomdpComparison {
+  /** BayesPOMDP's test ΔIBC minus POMDP's, per seed. */
+  readonly liftDifference: Stats;
+  readonly bayesBetter: number;
+  readonly referenceBetter: number;
+  readonly ties: number;
+}
+
 export interface DatasetResult {
   readonly dataset: string;
   readonly nTrain: number;
@@ -92,6 +101,8 @@ export interface DatasetResult {
   readonly llmPerf: number;
   readonly slope: number;
   readonly methods: Readonly<Record<string, MethodResult>>;
+  /** Present when both POMDP and BayesPOMDP are evaluated. */
+  readonly pomdpComparison?: PomdpComparison;
   readonly baselines: { readonly alwaysSlm: PointResult; readonly alwaysLlm: PointResult; readonly randomMix: PointResult & { readonly liftStats: Stats }; readonly oracle: PointResult };
   /** Training row ids per seed, in sampling order: replays any run exactly. */
   readonly trainIds: Readonly<Record<string, readonly string[]>>;
@@ -105,6 +116,19 @@ export interface AutomixEvaluation {
 export function stats(values: readonly number[]): Stats {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   return { mean, std: Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / values.length), min: Math.min(...values), max: Math.max(...values) };
+}
+
+function comparePomdps(methods: Readonly<Record<string, MethodResult>>): PomdpComparison | undefined {
+  const reference = methods.POMDP;
+  const bayes = methods.BayesPOMDP;
+  if (reference === undefined || bayes === undefined) return undefined;
+  const differences = bayes.seeds.map((s, i) => s.lift - reference.seeds[i].lift);
+  return {
+    liftDifference: stats(differences),
+    bayesBetter: differences.filter((d) => d > 0).length,
+    referenceBetter: differences.filter((d) => d < 0).length,
+    ties: differences.filter((d) => d === 0).length,
+  };
 }
 
 const scored = (rows: readonly AutomixRow[]): ScoredRows => ({ slm: Float64Array.from(rows, (r) => r.slmScore), llm: Float64Array.from(rows, (r) => r.llmScore) });
@@ -179,6 +203,7 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
       llmPerf: base.llmPerf,
       slope: base.slope,
       methods,
+      pomdpComparison: comparePomdps(methods),
       baselines: {
         alwaysSlm: toPoint(slmOnly, null),
         // The LLM alone never calls the SLM: its cost is the LLM's, on the line by definition.

@@ -5,7 +5,7 @@ export { parseVerdict, verifierConfidence, renderVerificationPrompt, loadVerific
 export { PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type OperatingPoint, type Baseline } from './costs.js';
 export { categorize, categoryThresholds, linearQuantile, CATEGORIES, type Category } from './categories.js';
 export { FAMILIES, POMDP_UNION, nearestBin, gaussianFilter1d, categoriesOf, type Family, type FamilyName, type Param, type TrainRows } from './methods.js';
-export { MetaVerifier, FittedMetaVerifier, META_VERIFIERS, type MetaVerifierName, type MetaVerifierParams, type Candidate } from './meta-verifier.js';
-export { evaluateAutomix, PAPER_METHODS, stats, type AutomixEvaluation, type AutomixEvaluateOptions, type DatasetResult, type MethodResult } from './evaluate.js';
+export { MetaVerifier, FittedMetaVerifier, META_VERIFIERS, trainRowsOf, type MetaVerifierName, type MetaVerifierParams, type Candidate, type Escalation } from './meta-verifier.js';
+export { evaluateAutomix, PAPER_METHODS, stats, type AutomixEvaluation, type AutomixEvaluateOptions, type DatasetResult, type MethodResult, type PomdpComparison } from './evaluate.js';
 export { automixScoresJson, formatAutomixTable, writeAutomixOutputs, AUTOMIX_SCORES_FILE, AUTOMIX_CURVES_FILE } from './report.js';
 export { generateAutomixData, ANSWER_SAMPLING, DEFAULT_ANSWER_TEMPLATE, type AutomixGenerateOptions } from './generate.js';

@@ -36,6 +36,14 @@ export function nearestBin(p: number, bins: number): number {
 
 const policyRoute = (p: number, param: Param, bins: number): boolean => (param as Policy)[nearestBin(p, bins)] === 1;
 
+/** The policies routing the first k bins of `order` (all bins, best first), for k = from … all. */
+const nestedPolicies = (order: readonly number[], from: number): Policy[] =>
+  Array.from({ length: order.length + 1 - from }, (_, j) => {
+    const policy = new Array<number>(order.length).fill(0);
+    for (const bin of order.slice(0, from + j)) policy[bin] = 1;
+    return policy;
+  });
+
 export const Threshold: Family = {
   name: 'Threshold',
   candidates: (_train, bins) => grid(bins),
@@ -141,60 +149,69 @@ export const GreedyPOMDP: Family = {
     });
     const smoothed = gaussianFilter1d(sums.map((s, x) => (counts[x] === 0 ? 0 : s / counts[x])), 2);
     const ascending = smoothed.map((_, i) => i).sort((a, b) => smoothed[a] - smoothed[b] || a - b);
-    const order = ascending.reverse();
-    return order.map((_, k) => {
-      const policy = new Array<number>(bins + 1).fill(0);
-      for (const bin of order.slice(0, k + 1)) policy[bin] = 1;
-      return policy;
-    });
+    return nestedPolicies(ascending.reverse(), 1);
   },
   route: policyRoute,
 };
 
-/** Quality classes of the Bayesian POMDP, by the LLM's gain over the SLM on the row. */
-const gainClass = (gain: number): number => (gain <= 0 ? 0 : gain <= 0.5 ? 1 : 2);
+/** Answer quality classes of BayesPOMDP: score ≤ 1/3, ≤ 2/3, above (binary scores use the outer two). */
+const QUALITY_CLASSES = 3;
+const qualityClass = (score: number): number => (score <= 1 / 3 ? 0 : score <= 2 / 3 ? 1 : 2);
+
+/** Laplace-smoothed (add-one) counts as probabilities. */
+const addOneProbabilities = (counts: readonly number[]): number[] => {
+  const total = counts.reduce((a, b) => a + b + 1, 0);
+  return counts.map((c) => (c + 1) / total);
+};
+
+/** Mean score per class, the class midpoint when no row is in it. */
+const classMeans = (sums: readonly number[], counts: readonly number[]): number[] => sums.map((s, k) => (counts[k] === 0 ? (k + 0.5) / QUALITY_CLASSES : s / counts[k]));
 
 /**
- * BayesPOMDP (ours; the reference's "POMDP" is a rule search): hidden state = the SLM answer's quality
- * class (LLM gain ≤ 0, ≤ 0.5, > 0.5), observation = the nearest confidence bin, with the prior and the
- * observation model estimated from the training rows (Laplace-smoothed) and each class's mean gain as the
- * reward of escalating. After observing a bin the belief is b(s) ∝ π(s)·O(bin|s); escalating pays off when
- * the expected gain Σ b(s)·gain(s) exceeds λ·c_llm. The decision is one step (answer or escalate), so the
- * belief-space solution is exact; candidates are the policies of every price λ (nested bin sets by
- * expected gain), chosen by train lift like the other families. The policy is stored per bin.
+ * BayesPOMDP (ours; the reference's "POMDP" is a rule search). Hidden state s = the quality class of the
+ * SLM's answer; observation o = the confidence bin (nearest); actions: keep the answer, or escalate, which
+ * moves to the LLM answer's quality class s′ and pays c_llm. Estimated from the training rows (add-one
+ * smoothing): prior π(s), observation model O(o | s), escalation transition T(s′ | s), and rewards = mean
+ * score of each class. After observing o the belief is b(s) ∝ π(s)·O(o | s), and at price λ per unit cost
+ * V(b) = max(Σ_s b(s)·R_slm(s), Σ_s b(s)·Σ_s′ T(s′ | s)·R_llm(s′) − λ·c_llm). One observation then one
+ * decision: the reachable beliefs are the B + 1 posteriors, so this is the exact belief-space solution.
+ * Escalate iff the expected gain G(o) exceeds λ·c_llm; over all λ the policies are the nested bin sets by
+ * G (the empty one included), candidates chosen by train lift like the other families.
  */
 export const BayesPOMDP: Family = {
   name: 'BayesPOMDP',
   candidates: (train, bins) => {
-    const classes = 3;
-    const prior = new Array<number>(classes).fill(1);
-    const obs = Array.from({ length: classes }, () => new Array<number>(bins + 1).fill(1));
-    const gainSum = new Array<number>(classes).fill(0);
-    const gainCount = new Array<number>(classes).fill(0);
+    const K = QUALITY_CLASSES;
+    const zeros = (n: number): number[] => new Array<number>(n).fill(0);
+    const stateCounts = zeros(K);
+    const obsCounts = Array.from({ length: K }, () => zeros(bins + 1));
+    const transitionCounts = Array.from({ length: K }, () => zeros(K));
+    const slmSum = zeros(K);
+    const llmSum = zeros(K);
+    const llmCounts = zeros(K);
     train.confidence.forEach((p, i) => {
-      const gain = train.llm[i] - train.slm[i];
-      const s = gainClass(gain);
-      prior[s]++;
-      obs[s][nearestBin(p, bins)]++;
-      gainSum[s] += gain;
-      gainCount[s]++;
+      const s = qualityClass(train.slm[i]);
+      const next = qualityClass(train.llm[i]);
+      stateCounts[s]++;
+      obsCounts[s][nearestBin(p, bins)]++;
+      transitionCounts[s][next]++;
+      slmSum[s] += train.slm[i];
+      llmSum[next] += train.llm[i];
+      llmCounts[next]++;
     });
-    const priorTotal = prior.reduce((a, b) => a + b, 0);
-    const meanGain = gainSum.map((g, s) => (gainCount[s] === 0 ? 0 : g / gainCount[s]));
-    const expected = grid(bins).map((_, bin) => {
-      const joint = obs.map((row, s) => (prior[s] / priorTotal) * (row[bin] / row.reduce((a, b) => a + b, 0)));
+    const prior = addOneProbabilities(stateCounts);
+    const observation = obsCounts.map(addOneProbabilities);
+    const transition = transitionCounts.map(addOneProbabilities);
+    const keepReward = classMeans(slmSum, stateCounts);
+    const llmReward = classMeans(llmSum, llmCounts);
+    const gainOf = transition.map((t, s) => t.reduce((acc, ts, next) => acc + ts * llmReward[next], 0) - keepReward[s]);
+    const expectedGain = grid(bins).map((_, o) => {
+      const joint = prior.map((ps, s) => ps * observation[s][o]);
       const z = joint.reduce((a, b) => a + b, 0);
-      return joint.reduce((acc, j, s) => acc + (j / z) * meanGain[s], 0);
+      return joint.reduce((acc, j, s) => acc + (j / z) * gainOf[s], 0);
     });
-    // Every price λ gives the bins whose expected gain exceeds it: nested sets by expected gain.
-    const order = expected.map((_, i) => i).sort((a, b) => expected[b] - expected[a] || a - b);
-    const out: Policy[] = [new Array<number>(bins + 1).fill(0)];
-    order.forEach((_, k) => {
-      const policy = new Array<number>(bins + 1).fill(0);
-      for (const bin of order.slice(0, k + 1)) policy[bin] = 1;
-      out.push(policy);
-    });
-    return out;
+    const order = expectedGain.map((_, i) => i).sort((a, b) => expectedGain[b] - expectedGain[a] || a - b);
+    return nestedPolicies(order, 0);
   },
   route: policyRoute,
 };

@@ -34,6 +34,13 @@ export function automixScoresJson(e: AutomixEvaluation): Record<string, unknown>
               },
             ]),
           ),
+          pomdp_comparison: d.pomdpComparison && {
+            note: 'BayesPOMDP minus the reference POMDP (rule search), test ΔIBC per seed on the same training rows',
+            lift_difference: d.pomdpComparison.liftDifference,
+            bayes_better: d.pomdpComparison.bayesBetter,
+            reference_better: d.pomdpComparison.referenceBetter,
+            ties: d.pomdpComparison.ties,
+          },
           baselines: {
             always_slm: d.baselines.alwaysSlm,
             always_llm: d.baselines.alwaysLlm,
@@ -77,7 +84,19 @@ export function formatAutomixTable(e: AutomixEvaluation): string {
     ['always LLM', ...e.datasets.map((d) => cell(0, undefined, d.baselines.alwaysLlm.cost, d.baselines.alwaysLlm.performance))],
     ['oracle', ...e.datasets.map((d) => cell(d.baselines.oracle.lift, undefined, d.baselines.oracle.cost, d.baselines.oracle.performance))],
   ];
+  // Same seeds, same training rows: the per-seed difference and how often each side wins (better-tied-worse).
+  const compared = e.datasets.some((d) => d.pomdpComparison);
+  if (compared) {
+    rows.push([
+      'BayesPOMDP − POMDP',
+      ...e.datasets.map((d) => {
+        const c = d.pomdpComparison;
+        return c ? `${pct(c.liftDifference.mean)} ±${pct(c.liftDifference.std)} (${c.bayesBetter}-${c.ties}-${c.referenceBetter})` : '-';
+      }),
+    ]);
+  }
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (r: readonly string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [`ΔIBC (%) mean ±std over ${e.options.seeds} seeds [cost, quality] on the test split (${e.options.variant} metric)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  const notes = compared ? ['BayesPOMDP − POMDP: per-seed ΔIBC difference on the same training rows (seeds where BayesPOMDP is better-tied-worse)'] : [];
+  return [`ΔIBC (%) mean ±std over ${e.options.seeds} seeds [cost, quality] on the test split (${e.options.variant} metric)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...notes].join('\n');
 }

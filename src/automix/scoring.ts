@@ -54,11 +54,11 @@ export function qualityPredictedLetter(answer: string): string | null {
   return /[ABCD]/.exec(first)?.[0] ?? null;
 }
 
-/** A row's score for its dataset. */
+/** A row's score for its dataset; an unknown dataset is a UserInputError the caller locates (file, row). */
 export function scoreAutomixAnswer(dataset: string, answer: string, gold: string, question: string): number {
   if (dataset === 'quality') return qualityPredictedLetter(answer) === qualityGoldLetter(question, gold) ? 1 : 0;
   if (!(AUTOMIX_DATASETS as readonly string[]).includes(dataset)) {
-    throw new UserInputError(`unknown dataset '${dataset}': answers can be scored for ${AUTOMIX_DATASETS.join(', ')} (or give score columns)`, { field: 'dataset' });
+    throw new UserInputError(`unknown dataset '${dataset}': answers can be scored for ${AUTOMIX_DATASETS.join(', ')} (or give score columns)`);
   }
   return tokenF1(answer.replace(/'/g, ''), gold);
 }

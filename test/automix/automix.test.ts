@@ -89,19 +89,40 @@ describe('meta-verifiers on data with a known answer', () => {
     expect(operatingPoint(rows, [true, true, true], PAPER_COSTS, { variant: 'verifier-neutral' }).lift).toBeCloseTo(0, 12);
   });
 
-  it('fitted state round-trips through JSON and routes identically', () => {
+  it('fits on AutoMix rows, decides per row (Escalation with its cost), round-trips through JSON', () => {
     const rows = synthetic(800, 3, (good, rng) => (good ? 0.5 + rng.next() / 2 : rng.next() / 2));
-    const train = rows.filter((r) => r.split === 'train');
-    const fitted = new MetaVerifier({ method: 'POMDP' }).fit({
-      confidence: Float64Array.from(train, (r) => r.confidence),
-      slm: Float64Array.from(train, (r) => r.slmScore),
-      llm: Float64Array.from(train, (r) => r.llmScore),
-      categories: train.map(() => 'UNDEFINED' as const),
-    });
+    const fitted = new MetaVerifier({ method: 'POMDP' }).fit(rows.filter((r) => r.split === 'train'));
+    const test = rows.filter((r) => r.split === 'val');
+    const escalations = fitted.decide(test);
+    expect(escalations.map((e) => e.escalate)).toEqual(fitted.route(test.map((r) => r.confidence)));
+    for (const [i, e] of escalations.entries()) {
+      expect(e).toMatchObject({ id: test[i].id, slmAnswer: test[i].slmAnswer, confidence: test[i].confidence });
+      expect(e.cost).toBe(e.escalate ? 52 : 2);
+    }
     const again = FittedMetaVerifier.fromJSON(JSON.parse(JSON.stringify(fitted)));
-    const p = rows.map((r) => r.confidence);
-    expect(again.route(p)).toEqual(fitted.route(p));
+    expect(again.decide(test)).toEqual(escalations);
     expect(again.toJSON()).toEqual(fitted.toJSON());
+  });
+
+  it('BayesPOMDP: nested bin policies from the empty one to all, escalating the bins of wrong SLM answers first', () => {
+    const rows = synthetic(3000, 7, (good, rng) => Math.round(8 * (good ? 0.6 + 0.4 * rng.next() : 0.5 * rng.next())) / 8).filter((r) => r.split === 'train');
+    const fitted = new MetaVerifier({ method: 'BayesPOMDP' }).fit(rows);
+    const policies = fitted.candidates.map((c) => c.param as number[]);
+    expect(policies).toHaveLength(10);
+    policies.forEach((p, k) => expect(p.reduce((a, b) => a + b, 0)).toBe(k));
+    for (let k = 1; k < policies.length; k++) expect(policies[k].every((x, i) => x >= policies[k - 1][i])).toBe(true);
+    // Wrong SLM answers get confidence ≤ 0.5 (bins 0–4), right ones ≥ 0.6 (bins 5–8).
+    expect(policies[5]).toEqual([1, 1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(fitted.route([0.25, 1])).toEqual([true, false]);
+  });
+
+  it('compares the reference POMDP with BayesPOMDP seed by seed on the same training rows', () => {
+    const rows = synthetic(2400, 8, (good, rng) => Math.round(8 * (good ? 0.5 + 0.5 * rng.next() : 0.6 * rng.next())) / 8);
+    const d = evaluateAutomix(rows, { methods: ['POMDP', 'BayesPOMDP'], seeds: 4, trainSize: 500 }).datasets[0];
+    const differences = d.methods.BayesPOMDP.seeds.map((s, i) => s.lift - d.methods.POMDP.seeds[i].lift);
+    expect(d.pomdpComparison!.liftDifference.mean).toBeCloseTo(differences.reduce((a, b) => a + b, 0) / 4, 12);
+    expect(d.pomdpComparison!.bayesBetter + d.pomdpComparison!.ties + d.pomdpComparison!.referenceBetter).toBe(4);
+    expect(evaluateAutomix(rows, { methods: ['POMDP'], seeds: 1 }).datasets[0].pomdpComparison).toBeUndefined();
   });
 
   it("qasper: POMDP and Threshold escalate answers inside \"unanswerable'.\" whatever the verifier says (the reference's FixedAnswerRouting)", () => {
@@ -130,6 +151,14 @@ describe('bad input', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-automix-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = () =>
+    yargs()
+      .command(automixCommand)
+      .strict()
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new Error(msg);
+      });
   const write = (name: string, rows: Record<string, unknown>[]): string => {
     const file = path.join(dir, name);
     writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -179,24 +208,33 @@ describe('bad input', () => {
     expect(() => evaluateAutomix(valOnly.rows)).toThrow(/no 'train' rows/);
     const rows = (await loadAutomixData(write('both.jsonl', [row(1), row(2), row(3), row(4)]))).rows;
     expect(() => evaluateAutomix(rows, { costs: { slm: 0, llm: 50, verifier: 1 } })).toThrow(/positive/);
-    const cli = yargs().command(automixCommand).strict().exitProcess(false).fail((msg, err) => {
-      throw err ?? new Error(msg);
-    });
-    await expect(cli.parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'val.jsonl'), '--quiet', '--out-dir', dir])).rejects.toSatisfy(
+    await expect(cli().parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'val.jsonl'), '--quiet', '--out-dir', dir])).rejects.toSatisfy(
       (e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('val.jsonl') && e.message.includes("no 'train' rows"),
     );
-    await expect(cli.parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'both.jsonl'), '--costs', '1,-5', '--quiet', '--out-dir', dir])).rejects.toSatisfy(
+    await expect(cli().parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'both.jsonl'), '--costs', '1,-5', '--quiet', '--out-dir', dir])).rejects.toSatisfy(
       (e: unknown) => UserInputError.isUserInputError(e) && e.field === '--costs',
     );
+  });
+
+  it('bad files fail through the CLI handler too, with the file, line and field in one line', async () => {
+    const { llama13b_ver: _drop, ...noVer } = row(2);
+    const cases: [string, Record<string, unknown>[], RegExp][] = [
+      ['cli-nover.jsonl', [row(1), noVer], /cli-nover\.jsonl, line 2, field 'llama13b_ver': no verifier confidence/],
+      ['cli-unknown.jsonl', [row(1, { dataset: 'trivia' })], /cli-unknown\.jsonl, line 1, field 'dataset': unknown dataset 'trivia'/],
+      ['cli-noverdict.jsonl', [row(1, { llama13b_ver: ['hmm'] }), row(2, { llama13b_ver: ['The AI says yes'] })], /cli-noverdict\.jsonl, field 'llama13b_ver': no verification sample/],
+    ];
+    for (const [name, rows, message] of cases) {
+      const file = write(name, rows);
+      await expect(cli().parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir])).rejects.toSatisfy(
+        (e: unknown) => UserInputError.isUserInputError(e) && e.exitCode === 2 && message.test(e.message) && !e.message.includes('\n'),
+      );
+    }
   });
 
   it('the CLI writes automix_scores.json and the SVG', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => row(i));
     const file = write('cli.jsonl', rows);
-    const cli = yargs().command(automixCommand).strict().exitProcess(false).fail((msg, err) => {
-      throw err ?? new Error(msg);
-    });
-    await cli.parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir, '--seeds', '2', '--train-size', '20']);
+    await cli().parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir, '--seeds', '2', '--train-size', '20']);
     const scores = JSON.parse(readFileSync(path.join(dir, 'automix_scores.json'), 'utf8')) as { datasets: { coqa: { methods: Record<string, { per_seed: unknown[] }>; train_ids: Record<string, string[]> } } };
     expect(Object.keys(scores.datasets.coqa.methods)).toEqual(['POMDP', 'Threshold', 'SelfConsistency', 'BayesPOMDP']);
     expect(scores.datasets.coqa.methods.POMDP.per_seed).toHaveLength(2);

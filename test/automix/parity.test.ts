@@ -5,8 +5,8 @@ import { pandasSamplePositions } from '../../src/compute/numpy-random.js';
 import { loadAutomixData, type AutomixRow } from '../../src/automix/data.js';
 import { categorize, categoryThresholds } from '../../src/automix/categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint } from '../../src/automix/costs.js';
-import { categoriesOf, gaussianFilter1d, type TrainRows } from '../../src/automix/methods.js';
-import { MetaVerifier, type MetaVerifierName } from '../../src/automix/meta-verifier.js';
+import { gaussianFilter1d } from '../../src/automix/methods.js';
+import { MetaVerifier, trainRowsOf, type MetaVerifierName } from '../../src/automix/meta-verifier.js';
 import { fixture } from '../helpers/shared.js';
 
 interface SeedResult {
@@ -47,12 +47,6 @@ describe.skipIf(!dir.exists)('AutoMix parity with the reference (fixture synthqa
     thresholds = categoryThresholds(rows.map((r) => r.slmScore), rows.map((r) => r.llmScore));
   });
 
-  const toTrainRows = (subset: readonly AutomixRow[]): TrainRows => {
-    const slm = Float64Array.from(subset, (r) => r.slmScore);
-    const llm = Float64Array.from(subset, (r) => r.llmScore);
-    return { confidence: Float64Array.from(subset, (r) => r.confidence), slm, llm, categories: categoriesOf(slm, llm, thresholds) };
-  };
-
   it('categories: whole-file 10th percentiles and every row', () => {
     expect(thresholds.slmP10).toBe(expected.category_percentiles.p10_llama13b_f1);
     expect(thresholds.llmP10).toBe(expected.category_percentiles.p10_llama70b_f1);
@@ -81,7 +75,7 @@ describe.skipIf(!dir.exists)('AutoMix parity with the reference (fixture synthqa
       for (const [seed, ref] of Object.entries(expected.seeds[method])) {
         const byId = new Map(train.map((r) => [r.id, r]));
         const sample = expected.train_ids[seed].map((id) => byId.get(id)!);
-        const fitted = new MetaVerifier({ method, bins: 8 }).fit(toTrainRows(sample));
+        const fitted = new MetaVerifier({ method, bins: 8 }).fit(trainRowsOf(sample, { thresholds }));
         // The reference's candidates in the reference's order (POMDPSimple's replays CPython's set order), same train lifts.
         expect(fitted.candidates.map((c) => `${c.family}:${JSON.stringify(c.param)}`)).toEqual(ref.candidates.map((c) => `${c.family}:${JSON.stringify(c.family_param)}`));
         fitted.candidates.forEach((mine, i) => {
