@@ -6,9 +6,9 @@ import { escapeXml, SERIES_COLOURS } from './svg.js';
 
 export interface CostQualityPanel {
   readonly title: string;
-  /** The two models alone: the straight line between them is the baseline. */
-  readonly slm: { readonly cost: number; readonly performance: number };
-  readonly llm: { readonly cost: number; readonly performance: number };
+  /** The two models alone: the straight line between them is the baseline (AutoMix). */
+  readonly slm?: { readonly cost: number; readonly performance: number };
+  readonly llm?: { readonly cost: number; readonly performance: number };
   readonly series: readonly { readonly name: string; readonly curve: readonly { cost: number; performance: number }[]; readonly chosen: { cost: number; performance: number } }[];
   readonly oracle?: { readonly cost: number; readonly performance: number };
 }
@@ -26,7 +26,7 @@ const H = 300;
 const M = { left: 56, right: 170, top: 34, bottom: 40 };
 
 function panel(p: CostQualityPanel, y0: number): string[] {
-  const points = [p.slm, p.llm, ...(p.oracle ? [p.oracle] : []), ...p.series.flatMap((s) => [...s.curve, s.chosen])];
+  const points = [...(p.slm && p.llm ? [p.slm, p.llm] : []), ...(p.oracle ? [p.oracle] : []), ...p.series.flatMap((s) => [...s.curve, s.chosen])];
   const xMax = Math.ceil((Math.max(...points.map((q) => q.cost)) * 1.02) / 10) * 10;
   const yMin = Math.min(...points.map((q) => q.performance));
   const yMax = Math.max(...points.map((q) => q.performance));
@@ -48,8 +48,11 @@ function panel(p: CostQualityPanel, y0: number): string[] {
   }
   out.push(`<text x="${M.left + pw / 2}" y="${(y(lo) + 30).toFixed(1)}" text-anchor="middle">cost per query</text>`);
   out.push(`<text x="14" y="${((y(lo) + y(hi)) / 2).toFixed(1)}" transform="rotate(-90 14 ${((y(lo) + y(hi)) / 2).toFixed(1)})" text-anchor="middle">quality</text>`);
-  out.push(`<line x1="${x(p.slm.cost).toFixed(1)}" y1="${y(p.slm.performance).toFixed(1)}" x2="${x(p.llm.cost).toFixed(1)}" y2="${y(p.llm.performance).toFixed(1)}" stroke="#888" stroke-dasharray="5 4"/>`);
-  const legend: [string, string, boolean][] = [['SLM → LLM line', '#888', true]];
+  const legend: [string, string, boolean][] = [];
+  if (p.slm && p.llm) {
+    out.push(`<line x1="${x(p.slm.cost).toFixed(1)}" y1="${y(p.slm.performance).toFixed(1)}" x2="${x(p.llm.cost).toFixed(1)}" y2="${y(p.llm.performance).toFixed(1)}" stroke="#888" stroke-dasharray="5 4"/>`);
+    legend.push(['SLM → LLM line', '#888', true]);
+  }
   p.series.forEach((s, i) => {
     const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
     const d = paretoFront(s.curve).map((q, j) => `${j === 0 ? 'M' : 'L'}${x(q.cost).toFixed(1)} ${y(q.performance).toFixed(1)}`).join('');

@@ -1,8 +1,16 @@
 /** `smoothie ensemble run | bench`: layered ensemble architectures (Archon-style JSON) on one query or a benchmark. */
 import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BENCHMARKS, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
+import { BENCHMARKS, extractAnswer, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
 import { Ensemble } from '../../ensemble/ensemble.js';
+import { searchArchitectures } from '../../ensemble/search.js';
+import { tokenF1 } from '../../automix/scoring.js';
+import { writeFileAtomic } from '../../data/atomic.js';
+import { readJsonFile, readJsonl, writeJsonFile } from '../../data/json.js';
+import { parseWith } from '../../data/validate.js';
+import { UserInputError } from '../../errors/index.js';
+import { costQualitySvg } from '../../plot/cost-quality.js';
+import { z } from 'zod';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 import { createProgress } from '../progress.js';
@@ -80,9 +88,77 @@ const benchCommand: CommandModule<object, BenchArgs> = {
   },
 };
 
+type SearchArgs = ArgumentsCamelCase<
+  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget: number; 'max-calls'?: number; method: 'random' | 'bayes'; seed: number; out: string; models: string }
+>;
+
+const SpaceFileSchema = z.strictObject({
+  generators: z.array(z.string().min(1)).min(1),
+  samples: z.array(z.number().int().positive()).min(1).optional(),
+  judges: z.array(z.string().min(1)).min(1),
+  embedder: z.string().optional(),
+});
+
+const searchCommand: CommandModule<object, SearchArgs> = {
+  command: 'search',
+  describe: 'Search ensemble architectures on a dev set under a budget (random or Bayesian optimisation); writes the best, the Pareto front and an SVG',
+  builder: ((y: Argv) =>
+    outputOptions(y)
+      .option('space', { type: 'string', demandOption: true, describe: 'JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}' })
+      .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
+      .option('scorer', { choices: ['exact', 'f1'] as const, default: 'exact' as const, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
+      .option('budget', { type: 'number', default: 30, describe: 'Architectures to evaluate at most' })
+      .option('max-calls', { type: 'number', describe: 'Stop before the dev-set calls exceed this' })
+      .option('method', { choices: ['random', 'bayes'] as const, default: 'bayes' as const })
+      .option('seed', { type: 'number', default: 42 })
+      .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
+      .option('models', { type: 'string', default: 'models.yaml' })) as unknown as CommandModule<object, SearchArgs>['builder'],
+  handler: async (args) => {
+    const registry = await loadModelRegistry(args.models);
+    const space = parseWith(SpaceFileSchema, await readJsonFile(args.space), { file: args.space });
+    const dev = (await readJsonl(args.dev)).map(({ line, value }) => {
+      const row = value as Record<string, unknown>;
+      const input = row.input ?? row.question;
+      const reference = row.reference ?? row.answer;
+      if (typeof input !== 'string' || typeof reference !== 'string') throw new UserInputError('needs string input/question and reference/answer', { file: args.dev, row: line });
+      return { input, reference: args.scorer === 'exact' ? (extractAnswer(reference, 'gsm8k') ?? reference) : reference };
+    });
+    const score = args.scorer === 'exact' ? (a: string, r: string) => (extractAnswer(a, 'gsm8k') === r ? 1 : 0) : tokenF1;
+    const progress = createProgress({ quiet: args.quiet || args.json });
+    const result = await searchArchitectures({
+      registry,
+      space,
+      dev,
+      score,
+      budget: args.budget,
+      maxCalls: args['max-calls'],
+      method: args.method,
+      seed: args.seed,
+      cacheFile: `${args.out}.cache.jsonl`,
+      onEvaluated: (_e, done) => progress({ stage: 'architectures', done, total: args.budget }),
+    });
+    progress.stop();
+    await writeJsonFile(args.out, { method: args.method, budget: args.budget, calls: result.calls, best: result.best, pareto: result.pareto, evaluated: result.evaluated }, { indent: 2 });
+    const svg = args.out.replace(/\.json$/i, '') + '.svg';
+    await writeFileAtomic(
+      svg,
+      costQualitySvg(
+        [{ title: `architecture search: ${result.evaluated.length} evaluated on ${dev.length} dev questions`, series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }] }],
+        'line: the quality–cost Pareto front; dots: every evaluated architecture; circle: the best',
+      ),
+    );
+    if (args.json) process.stdout.write(`${JSON.stringify({ best: result.best, pareto: result.pareto.map((e) => e.key), calls: result.calls, out: args.out, svg }, null, 2)}\n`);
+    else if (!args.quiet) {
+      process.stdout.write(`best: ${result.best.key} (quality ${result.best.quality.toFixed(3)}, cost ${result.best.cost.toFixed(2)} per question)\n`);
+      for (const e of result.pareto) process.stdout.write(`  pareto: ${e.key}  quality ${e.quality.toFixed(3)}  cost ${e.cost.toFixed(2)}\n`);
+      process.stdout.write(`wrote ${args.out}, ${svg}\n`);
+    }
+  },
+};
+
 export const ensembleCommand: CommandModule = {
   command: 'ensemble <command>',
   describe: 'Layered inference-time ensembles (Archon architectures, Mixture-of-Agents, Smoothie/AutoMix components)',
-  builder: (y) => y.command(runCommand).command(benchCommand).demandCommand(1),
+  builder: (y) => y.command(runCommand).command(benchCommand).command(searchCommand).demandCommand(1),
   handler: () => undefined,
 };
