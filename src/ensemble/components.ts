@@ -80,6 +80,14 @@ export const parseVerifierVerdict = (reply: string): boolean | undefined => {
   return m ? !m[1] : undefined;
 };
 
+/** Numbered lines of a reply ("1. …"). */
+export function parseNumbered(reply: string): string[] {
+  return [...reply.matchAll(/^\s*\d+[.)]\s*(.+)$/gm)].map((m) => m[1].trim());
+}
+
+/** Key of the shared state where unit_test_generator leaves its tests for unit_test_evaluator. */
+export const UNIT_TESTS_STATE = 'unit_tests';
+
 export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   generator: async (c, input, ctx) => {
     const texts = await ctx.call(input.messages, { ...paramsOf(c), n: c.samples ?? 1 });
@@ -116,6 +124,30 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
     const kept = input.candidates.filter((_, i) => verdicts[i] !== false);
     // A verifier that rejects everything leaves the candidates as they were rather than nothing.
     return { candidates: kept.length > 0 ? kept : input.candidates };
+  },
+
+  /** Model-written unit tests for the query, kept in the shared state; the candidates pass through. */
+  unit_test_generator: async (c, input, ctx) => {
+    const count = typeof c.unit_tests === 'number' ? c.unit_tests : 5;
+    const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(await ctx.template('unit_test_generator'), { count: String(count) })), paramsOf(c));
+    input.state[UNIT_TESTS_STATE] = parseNumbered(reply).slice(0, count);
+    return { candidates: input.candidates };
+  },
+
+  /** Ranks candidates by how many of the generated unit tests the model judges them to pass; keeps top_k. */
+  unit_test_evaluator: async (c, input, ctx) => {
+    const tests = (input.state[UNIT_TESTS_STATE] as string[] | undefined) ?? [];
+    if (tests.length === 0) return { candidates: input.candidates };
+    const template = await ctx.template('unit_test_evaluator');
+    const listed = tests.map((t, i) => `${i + 1}. ${t}`).join('\n');
+    const passes = await Promise.all(
+      input.candidates.map(async (cand) => {
+        const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(template, { candidate: cand.text, tests: listed })), paramsOf(c));
+        return parseNumbered(reply).filter((line) => /^pass/i.test(line)).length;
+      }),
+    );
+    const order = input.candidates.map((_, i) => i).sort((a, b) => passes[b] - passes[a] || a - b);
+    return { candidates: order.slice(0, c.top_k ?? 1).map((i) => input.candidates[i]) };
   },
 
   /** Ours: Smoothie's label-free weights among the candidates (no model call); keeps the top_k (default 1). */

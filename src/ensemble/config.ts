@@ -8,10 +8,10 @@
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 
-/** Archon's component types implemented here, plus ours (`smoothie`, `automix`). Custom types register at run time. */
-export const BUILTIN_COMPONENT_TYPES = ['generator', 'fuser', 'critic', 'ranker', 'verifier', 'smoothie', 'automix'] as const;
+/** Archon's component types, plus ours (`smoothie`, `automix`). Custom types register at run time. */
+export const BUILTIN_COMPONENT_TYPES = ['generator', 'fuser', 'critic', 'ranker', 'verifier', 'unit_test_generator', 'unit_test_evaluator', 'smoothie', 'automix'] as const;
 /** Built-in types that call a model. */
-const MODEL_COMPONENTS = new Set(['generator', 'fuser', 'critic', 'ranker', 'verifier', 'automix']);
+const MODEL_COMPONENTS = new Set(['generator', 'fuser', 'critic', 'ranker', 'verifier', 'unit_test_generator', 'unit_test_evaluator', 'automix']);
 
 /** Archon's access points; each maps onto an OpenAI-compatible endpoint (src/ensemble/providers.ts). */
 export const ARCHON_MODEL_TYPES = ['OpenAI_API', 'Together_API', 'Anthropic_API', 'Groq_API', 'Google_API', 'tgi', 'Bedrock_API'] as const;

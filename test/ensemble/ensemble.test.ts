@@ -26,6 +26,11 @@ function answer(model: string, prompt: string, index: number): string {
     const answered = prompt.split('AI Generated Answer: ').at(-1)!.split('\n')[0];
     return `Verification Decision: The AI generated answer is ${answered.includes(`is ${truth(i)}.`) ? 'Correct' : 'Incorrect'}.`;
   }
+  if (prompt.includes('short unit tests')) return `1. The response gives a number.\n2. The number is ${truth(i)}.\n3. It is short.`;
+  if (prompt.includes('Judge it against each unit test')) {
+    const right = (prompt.split('Here is a response')[1] ?? '').includes(`The answer is ${truth(i)}.`);
+    return `1. Pass\n2. ${right ? 'Pass' : 'Fail'}\n3. Pass`;
+  }
   if (prompt.includes('Rank the')) {
     const items = [...prompt.matchAll(/^\[(\d+)\] The answer is (\d+)\./gm)].map((m) => ({ id: m[1], right: Number(m[2]) === truth(i) }));
     return [...items.filter((x) => x.right), ...items.filter((x) => !x.right)].map((x) => `[${x.id}]`).join(' > ');
@@ -115,6 +120,21 @@ describe('layered ensembles on local models of known accuracy', () => {
     expect(r.trace[0].candidates).toHaveLength(6);
     expect(r.trace[1].candidates.every((c) => correct(c.text, 5))).toBe(true);
     await expect(Ensemble.fromConfig({ name: 'dead', layers: [[{ type: 'generator', model: 'flaky' }]] }, { registry }).generate('hi')).rejects.toThrow(/layer 0 produced no candidates/);
+  });
+
+  it('unit_test_generator + unit_test_evaluator rank candidates by the model-written tests they pass', async () => {
+    const config = {
+      name: 'ut',
+      layers: [[{ type: 'generator', model: 'weak', samples: 8 }], [{ type: 'unit_test_generator', model: 'judge', unit_tests: 3 }], [{ type: 'unit_test_evaluator', model: 'judge', top_k: 1 }]],
+    };
+    const e = Ensemble.fromConfig(config, { registry });
+    const r = await e.generate(question(6));
+    expect(r.state.unit_tests).toEqual(['The response gives a number.', `The number is ${truth(6)}.`, 'It is short.']);
+    // Some of the weak model's samples are right (and most are not): the one passing every test wins.
+    expect(r.trace[0].candidates.filter((c) => correct(c.text, 6)).length).toBeGreaterThan(0);
+    expect(r.trace[0].candidates.filter((c) => !correct(c.text, 6)).length).toBeGreaterThan(0);
+    expect(correct(r.answer, 6)).toBe(true);
+    expect(r.trace[2].components[0].calls).toBe(8);
   });
 
   it('Mixture-of-Agents preset expands to proposers, aggregators and a final fuser', async () => {
