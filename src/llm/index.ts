@@ -1,5 +1,5 @@
 /** The LLM client layer: model registry, endpoints with retries and key rotation, the resumable call cache, the batch runner. */
-export { loadModelRegistry, ModelRegistry, ModelsFileSchema, ModelEntrySchema, NO_KEY, type KeysFile, type ModelEntry, type ResolvedModel } from './registry.js';
+export { loadModelRegistry, parseDotEnv, ModelRegistry, ModelsFileSchema, ModelEntrySchema, NO_KEY, type KeysFile, type ModelEntry, type ResolvedModel } from './registry.js';
 export {
   Endpoint,
   LlmCallError,

@@ -141,7 +141,24 @@ async function readYamlFile(file: string): Promise<unknown> {
   }
 }
 
-/** Loads `models.yaml` (and its `keys_file`, relative to it). */
+/**
+ * A `.env` file as a keys map: `NAME=value` lines, optional `export `, quotes stripped, `#` comments
+ * (Archon keeps keys this way). Values never appear in errors: a bad line is named by number.
+ */
+export function parseDotEnv(text: string, file: string): KeysFile {
+  const out: Record<string, string> = {};
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) throw new UserInputError('expected NAME=value', { file, row: i + 1 });
+    const value = m[2].replace(/^(['"])(.*)\1$/, '$2');
+    if (value !== '') out[m[1]] = value;
+  });
+  return out;
+}
+
+/** Loads `models.yaml` (and its `keys_file`, relative to it: YAML/JSON `{NAME: key or [keys]}` or a `.env` file). */
 export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelRegistry> {
   const raw = await readYamlFile(file);
   if (raw === null || raw === undefined) throw new UserInputError('is empty (expected a `models:` map)', { file });
@@ -149,7 +166,9 @@ export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = p
   let keysFile: KeysFile | undefined;
   if (parsed.keys_file !== undefined) {
     const keysPath = path.resolve(path.dirname(file), parsed.keys_file);
-    keysFile = parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });
+    keysFile = keysPath.endsWith('.env')
+      ? parseDotEnv((await readInputFile(keysPath)).toString('utf8'), keysPath)
+      : parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });
   }
   return ModelRegistry.fromObject(raw, { env, source: file, keysFile });
 }

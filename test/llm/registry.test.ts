@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/errors/index.js';
-import { loadModelRegistry, ModelRegistry, NO_KEY } from '../../src/llm/registry.js';
+import { loadModelRegistry, ModelRegistry, NO_KEY, parseDotEnv } from '../../src/llm/registry.js';
 
 let dir: string;
 beforeAll(() => {
@@ -102,5 +102,17 @@ describe('models.yaml', () => {
 
   it('fromObject validates like the file loader', () => {
     expect(() => ModelRegistry.fromObject({ models: { a: { model: 'x' } } }, { source: 'inline' })).toThrow(/inline, field 'models\.a\.base_url'/);
+  });
+});
+
+describe('keys from a .env file', () => {
+  it('reads NAME=value lines (export, quotes, comments), numbered keys rotate, bad lines are named by number', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-dotenv-'));
+    writeFileSync(path.join(dir, '.env'), '# keys\nexport OPENAI_API_KEY="sk-one"\nOPENAI_API_KEY_2=sk-two\n\nEMPTY=\n');
+    writeFileSync(path.join(dir, 'models.yaml'), 'keys_file: .env\nmodels:\n  gpt: {base_url: "https://example.invalid/v1", model: gpt-4o, api_key_env: OPENAI_API_KEY}\n');
+    const registry = await loadModelRegistry(path.join(dir, 'models.yaml'), {});
+    expect(registry.resolve('gpt').keys).toEqual(['sk-one', 'sk-two']);
+    expect(() => parseDotEnv('GOOD=1\nnot a pair sk-secret\n', 'x.env')).toThrow(/x\.env, line 2: expected NAME=value$/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
