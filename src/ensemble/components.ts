@@ -6,6 +6,7 @@
  */
 import type { ChatMessage, SamplingParams } from '../llm/endpoint.js';
 import type { Embedder } from '../embed/types.js';
+import { FittedMetaVerifier } from '../automix/meta-verifier.js';
 import { loadVerificationTemplate, renderVerificationPrompt, verifierConfidence } from '../automix/verify.js';
 import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
 import { readInputFile } from '../data/atomic.js';
@@ -172,8 +173,11 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
     const context = typeof c.context === 'string' ? c.context : '';
     const prompt = renderVerificationPrompt(await loadVerificationTemplate(), { context, question, answer: first.text });
     const verdicts = await ctx.call([{ role: 'user', content: prompt }], { temperature: 1, max_tokens: 250, stop: ['---'], n: c.samples ?? 4 });
+    const p = verifierConfidence(verdicts).p;
+    // A fitted meta-verifier (`smoothie automix`, FittedMetaVerifier.toJSON()) decides when given; else the threshold.
+    if (c.meta_verifier !== undefined) return { candidates: input.candidates, stop: !FittedMetaVerifier.fromJSON(c.meta_verifier).route([p])[0] };
     const threshold = typeof c.threshold === 'number' ? c.threshold : 0.5;
-    return { candidates: input.candidates, stop: verifierConfidence(verdicts).p > threshold };
+    return { candidates: input.candidates, stop: p > threshold };
   },
 };
 

@@ -33,6 +33,8 @@ export interface ComponentTrace {
   readonly type: string;
   readonly model?: string;
   readonly calls: number;
+  /** As the servers reported them. */
+  readonly tokens: { readonly prompt: number; readonly completion: number };
   readonly cost: number;
   readonly candidatesIn: number;
   readonly candidatesOut: number;
@@ -53,6 +55,7 @@ export interface EnsembleResult {
   readonly candidates: readonly Candidate[];
   readonly trace: readonly LayerTrace[];
   readonly calls: number;
+  readonly tokens: { readonly prompt: number; readonly completion: number };
   /** Σ calls × the model's `cost` in models.yaml (0 where none is set). */
   readonly cost: number;
   /** The state the components left. */
@@ -104,12 +107,16 @@ export class Ensemble {
   private async runComponent(c: Component, index: number, layer: number, input: { messages: readonly ChatMessage[]; candidates: readonly Candidate[]; state: Record<string, unknown> }) {
     const started = performance.now();
     let calls = 0;
+    let promptTokens = 0;
+    let completionTokens = 0;
     const errors: string[] = [];
     const ctx: ComponentContext = {
       call: async (messages, params) => {
         if (c.model === undefined) throw new Error(`component type '${c.type}' called a model but names none`);
         calls++;
         const r = await this.endpoint(c.model).complete({ prompt: messages, params, label: `layer ${layer}, component ${index} (${c.type})` });
+        promptTokens += r.usage?.prompt_tokens ?? 0;
+        completionTokens += r.usage?.completion_tokens ?? 0;
         return r.texts;
       },
       embedder: (spec) => {
@@ -142,6 +149,7 @@ export class Ensemble {
       type: c.type,
       model: c.model,
       calls,
+      tokens: { prompt: promptTokens, completion: completionTokens },
       cost: c.model === undefined ? 0 : calls * this.costOf(c.model),
       candidatesIn: input.candidates.length,
       candidatesOut: output.candidates.length,
@@ -169,7 +177,15 @@ export class Ensemble {
       if (stopped) break;
     }
     const all = trace.flatMap((t) => t.components);
-    return { answer: candidates[0].text, candidates, trace, calls: all.reduce((a, c) => a + c.calls, 0), cost: all.reduce((a, c) => a + c.cost, 0), state };
+    return {
+      answer: candidates[0].text,
+      candidates,
+      trace,
+      calls: all.reduce((a, c) => a + c.calls, 0),
+      tokens: { prompt: all.reduce((a, c) => a + c.tokens.prompt, 0), completion: all.reduce((a, c) => a + c.tokens.completion, 0) },
+      cost: all.reduce((a, c) => a + c.cost, 0),
+      state,
+    };
   }
 
   async dispose(): Promise<void> {

@@ -59,8 +59,10 @@ export interface SearchOptions {
   readonly score: (answer: string, reference: string) => number;
   /** Architectures to evaluate at most. */
   readonly budget: number;
-  /** Stop before the dev-set calls would exceed this many. */
+  /** Stop once the dev-set calls reach this many. */
   readonly maxCalls?: number;
+  /** Stop once the dev-set cost (models.yaml `cost`, else calls) reaches this. */
+  readonly maxCost?: number;
   readonly method?: 'random' | 'bayes';
   readonly seed?: number;
   /** Evaluated architectures are appended here (resume). */
@@ -184,6 +186,7 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
   const cache = await readCache(options.cacheFile);
   const evaluated: Evaluated[] = [];
   let calls = 0;
+  let spent = 0;
   const evaluate = async (genes: Genes): Promise<Evaluated> => {
     const key = keyOf(genes);
     const hit = cache.get(key);
@@ -199,6 +202,7 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
       calls += r.calls;
     }
     await ensemble.dispose();
+    spent += cost;
     const e: Evaluated = { key, genes, config, quality: quality / options.dev.length, cost: cost / options.dev.length };
     cache.set(key, e);
     if (options.cacheFile) await appendFile(options.cacheFile, `${JSON.stringify(e)}\n`);
@@ -207,7 +211,8 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
   const seen = new Set<string>();
   const initial = options.initial ?? 5;
   const spaceSize = (2 ** space.generators.length - 1) * (space.samples ?? [1, 3, 5]).length * 2 * SELECTIONS.length * 2 * space.judges.length;
-  while (evaluated.length < Math.min(options.budget, spaceSize) && (options.maxCalls === undefined || calls < options.maxCalls)) {
+  const withinBudget = (): boolean => (options.maxCalls === undefined || calls < options.maxCalls) && (options.maxCost === undefined || spent < options.maxCost);
+  while (evaluated.length < Math.min(options.budget, spaceSize) && withinBudget()) {
     let next: Genes;
     if (options.method !== 'bayes' || evaluated.length < initial) {
       do next = randomGenes(space, rng);

@@ -108,6 +108,8 @@ describe('layered ensembles on local models of known accuracy', () => {
     expect(server.received.length - before).toBe(4);
     expect(server.received.at(-2)!.prompt).toContain('Critique: Strengths');
     expect(r.cost).toBe(0 + 2 + 2 + 2);
+    expect(r.tokens.completion).toBe(8 * 10 + 8 * 3);
+    expect(r.trace[0].components[0].tokens.completion).toBe(80);
     expect(server.received[before].n).toBe(10);
   });
 
@@ -175,6 +177,14 @@ describe('layered ensembles on local models of known accuracy', () => {
     const escalated = await e.generate(question(4)); // and wrong on question 4: the fuser runs
     expect(escalated.trace).toHaveLength(4);
     expect(escalated.answer).toBe(`The answer is ${truth(4)}.`);
+    // A fitted meta-verifier decides the same way when it is a threshold at 0.5.
+    const metaVerifier = { method: 'Threshold', bins: 8, costs: { slm: 1, llm: 50, verifier: 1 }, variant: 'reference', family: 'Threshold', param: 0.5, train_lift: 0 };
+    const fitted = Ensemble.fromConfig(
+      { name: 'm', layers: [[{ type: 'generator', model: 'good' }], [{ type: 'automix', model: 'judge', meta_verifier: metaVerifier }], [{ type: 'fuser', model: 'judge' }]] },
+      { registry },
+    );
+    expect((await fitted.generate(question(1))).trace).toHaveLength(2);
+    expect((await fitted.generate(question(4))).trace).toHaveLength(3);
   });
 
   it('validation errors name the layer, the component and the field', () => {

@@ -57,6 +57,9 @@ describe('architecture search (ITAS)', () => {
     const bo = await searchArchitectures({ registry, space, dev, score, budget: 20, method: 'bayes', seed: 3 });
     expect(bo.evaluated).toHaveLength(20);
     expect(bo.best.quality).toBe(best);
+    const capped = await searchArchitectures({ registry, space, dev, score, budget: 50, method: 'random', seed: 5, maxCost: 30 });
+    expect(capped.evaluated.length).toBeLessThan(50);
+    expect(capped.evaluated.slice(0, -1).reduce((a, e) => a + e.cost * dev.length, 0)).toBeLessThan(30);
     const a = await searchArchitectures({ registry, space, dev, score, budget: 6, method: 'random', seed: 9 });
     const b = await searchArchitectures({ registry, space, dev, score, budget: 6, method: 'random', seed: 9 });
     expect(a.evaluated.map((e) => e.key)).toEqual(b.evaluated.map((e) => e.key));

@@ -89,7 +89,7 @@ const benchCommand: CommandModule<object, BenchArgs> = {
 };
 
 type SearchArgs = ArgumentsCamelCase<
-  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget: number; 'max-calls'?: number; method: 'random' | 'bayes'; seed: number; out: string; models: string }
+  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget: number; 'max-calls'?: number; 'max-cost'?: number; method: 'random' | 'bayes'; seed: number; out: string; models: string }
 >;
 
 const SpaceFileSchema = z.strictObject({
@@ -108,7 +108,8 @@ const searchCommand: CommandModule<object, SearchArgs> = {
       .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
       .option('scorer', { choices: ['exact', 'f1'] as const, default: 'exact' as const, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
       .option('budget', { type: 'number', default: 30, describe: 'Architectures to evaluate at most' })
-      .option('max-calls', { type: 'number', describe: 'Stop before the dev-set calls exceed this' })
+      .option('max-calls', { type: 'number', describe: 'Stop once the dev-set calls reach this' })
+      .option('max-cost', { type: 'number', describe: "Stop once the dev-set cost (models.yaml 'cost') reaches this" })
       .option('method', { choices: ['random', 'bayes'] as const, default: 'bayes' as const })
       .option('seed', { type: 'number', default: 42 })
       .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
@@ -132,6 +133,7 @@ const searchCommand: CommandModule<object, SearchArgs> = {
       score,
       budget: args.budget,
       maxCalls: args['max-calls'],
+      maxCost: args['max-cost'],
       method: args.method,
       seed: args.seed,
       cacheFile: `${args.out}.cache.jsonl`,
