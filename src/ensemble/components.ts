@@ -97,7 +97,9 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
 
   fuser: async (c, input, ctx) => {
     const prompt = renderTemplate(await ctx.template('fuser'), { candidates: listCandidates(input.candidates) });
-    const texts = await ctx.call(withLastUser(input.messages, prompt), { ...paramsOf(c), n: c.samples ?? 1 });
+    // Mixture-of-Agents aggregators put the instructions and the answers in the system prompt, before the conversation.
+    const messages: ChatMessage[] = c.system_prompt === true ? [{ role: 'system', content: prompt }, ...input.messages] : withLastUser(input.messages, prompt);
+    const texts = await ctx.call(messages, { ...paramsOf(c), n: c.samples ?? 1 });
     return { candidates: texts.map((text) => ({ text, model: c.model })) };
   },
 

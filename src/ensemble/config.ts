@@ -63,14 +63,14 @@ function issueLine(error: z.ZodError): { message: string; path: string } {
   return { message: issue.message, path: issue.path.join('.') };
 }
 
-/** The MoA preset as ordinary layers: generators, then fusers that see the previous layer's answers. */
+/** The MoA preset as ordinary layers: generators, then fusers that see the previous layer's answers in their system prompt. */
 export function expandMoa(preset: MoaPreset): Component[][] {
   const common = preset.model_type !== undefined ? { model_type: preset.model_type } : {};
   const proposers = preset.proposers.map((model) => ({ type: 'generator', model, ...common, ...preset.proposer }));
   const aggregators = Array.from({ length: preset.rounds ?? 1 }, () =>
-    (preset.aggregators ?? preset.proposers).map((model) => ({ type: 'fuser', model, ...common, ...preset.aggregator })),
+    (preset.aggregators ?? preset.proposers).map((model) => ({ type: 'fuser', model, system_prompt: true, ...common, ...preset.aggregator })),
   );
-  return [proposers, ...aggregators, [{ type: 'fuser', model: preset.final, ...common, ...preset.final_params }]];
+  return [proposers, ...aggregators, [{ type: 'fuser', model: preset.final, system_prompt: true, ...common, ...preset.final_params }]];
 }
 
 /**

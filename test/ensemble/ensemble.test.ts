@@ -145,6 +145,9 @@ describe('layered ensembles on local models of known accuracy', () => {
     expect(arch.layers.map((l) => l.map((c) => `${c.type}:${c.model}`))).toEqual([['generator:good', 'generator:weak'], ['fuser:judge'], ['fuser:judge']]);
     expect(arch.layers[0][0]).toMatchObject({ samples: 2, temperature: 0.9 });
     const r = await Ensemble.fromConfig(moa, { registry }).generate(question(3));
+    const aggregator = server.received.at(-1)!.body.messages as { role: string; content: string }[];
+    expect(aggregator.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(aggregator[0].content).toContain('Synthesise them');
     expect(r.trace[0].candidates).toHaveLength(4);
     expect(r.answer).toBe(`The answer is ${truth(3)}.`);
   });
