@@ -10,8 +10,7 @@ import { FittedMetaVerifier } from '../automix/meta-verifier.js';
 import { loadVerificationTemplate, renderVerificationPrompt, verifierConfidence } from '../automix/verify.js';
 import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
 import { readInputFile } from '../data/atomic.js';
-import { errorEstimates, weightsFromErrors } from '../smoothie/weights.js';
-import { candidateDistances } from '../route/reference-store.js';
+import { candidateDistances, weightsFromDistances } from '../smoothie/weights.js';
 import type { Component } from './config.js';
 
 export interface Candidate {
@@ -159,10 +158,7 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
     if (m < 3) return { candidates: input.candidates };
     const embedder = await ctx.embedder(typeof c.embedder === 'string' ? c.embedder : 'use');
     const { data } = await embedder.embed(input.candidates.map((x) => x.text));
-    const diff = new Float64Array(m);
-    errorEstimates(candidateDistances(data, m), m, diff);
-    const weights = new Float64Array(m);
-    weightsFromErrors(diff, m, true, weights, 0);
+    const weights = weightsFromDistances(candidateDistances(data, m), m, true);
     const order = Array.from(weights.keys()).sort((a, b) => weights[b] - weights[a] || a - b);
     return { candidates: order.slice(0, c.top_k ?? 1).map((i) => input.candidates[i]) };
   },

@@ -14,9 +14,8 @@ import { baselineOf, operatingPoint } from '../automix/costs.js';
 import { FittedMetaVerifier } from '../automix/meta-verifier.js';
 import { tokenF1 } from '../automix/scoring.js';
 import { renderVerificationPrompt, VERIFICATION_SAMPLING, verifierConfidence } from '../automix/verify.js';
-import { errorEstimates, numpyArgmax, weightsFromErrors } from '../smoothie/weights.js';
+import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smoothie/weights.js';
 import type { Calibration, CascadeConfig, SmoothieCascadeConfig } from './config.js';
-import { candidateDistances } from './reference-store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
 
 export interface CascadeResult {
@@ -95,10 +94,7 @@ export class CascadeRouter {
     if (samples.length < 2) throw new UserInputError(`model '${c.slm}' returned ${samples.length} of ${c.samples} samples (does the server support n?)`, { field: 'samples' });
     const { data } = await this.embedder!.embed(samples);
     const m = samples.length;
-    const diff = new Float64Array(m);
-    errorEstimates(candidateDistances(data, m), m, diff);
-    const weights = new Float64Array(m);
-    weightsFromErrors(diff, m, true, weights, 0);
+    const weights = weightsFromDistances(candidateDistances(data, m), m, true);
     return { answer: samples[numpyArgmax(weights)], confidence: meanCosine(data, m), calls: 1 };
   }
 

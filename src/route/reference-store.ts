@@ -12,7 +12,7 @@ import hnswlib from 'hnswlib-node';
 import { ndarray } from '../compute/ndarray.js';
 import { readArrowMatrix, writeArrowMatrix } from '../data/arrow.js';
 import { UserInputError } from '../errors/index.js';
-import { pairwiseSquaredDistances } from '../smoothie/weights.js';
+import { candidateDistances } from '../smoothie/weights.js';
 
 /** Below this many rows a linear scan is exact and about as fast as the graph. */
 export const DEFAULT_EXACT_BELOW = 4096;
@@ -46,12 +46,6 @@ export interface StoreFiles {
 }
 
 export const storeFiles = (prefix: string): StoreFiles => ({ inputs: `${prefix}.inputs.arrow`, pairwise: `${prefix}.pairwise.arrow`, hnsw: `${prefix}.hnsw` });
-
-/** m × m squared distances between one sample's candidate embeddings. */
-export function candidateDistances(candidates: Float32Array, m: number): Float64Array {
-  if (candidates.length % m !== 0) throw new Error(`candidateDistances: ${candidates.length} values are not ${m} equal rows`);
-  return pairwiseSquaredDistances(ndarray(candidates, [1, m, candidates.length / m]));
-}
 
 export class ReferenceStore {
   readonly dim: number;

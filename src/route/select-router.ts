@@ -8,9 +8,9 @@ import path from 'node:path';
 import { cleanGeneration } from '../data/clean.js';
 import type { Embedder } from '../embed/types.js';
 import { UserInputError } from '../errors/index.js';
-import { errorEstimates, numpyArgmax, weightsFromErrors } from '../smoothie/weights.js';
+import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smoothie/weights.js';
 import type { SelectConfig } from './config.js';
-import { candidateDistances, ReferenceStore, type StoreSample } from './reference-store.js';
+import { ReferenceStore, type StoreSample } from './reference-store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
 
 export interface SelectResult {
@@ -110,10 +110,7 @@ export class SelectRouter {
       for (let t = 0; t < D.length; t++) D[t] += P[t];
     }
     for (let t = 0; t < D.length; t++) D[t] /= neighbours.length + 1;
-    const diff = new Float64Array(m);
-    errorEstimates(D, m, diff);
-    const weights = new Float64Array(m);
-    weightsFromErrors(diff, m, this.config.robust, weights, 0);
+    const weights = weightsFromDistances(D, m, this.config.robust);
     const index = numpyArgmax(weights);
     if (this.config.learn) store.add([sample]);
     return { strategy: 'select', output: candidates[index], model: this.config.voters[index], index, weights: Array.from(weights), neighbours: neighbours.length, escalated: false, calls: 0 };

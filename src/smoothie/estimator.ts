@@ -12,7 +12,7 @@ import { kNearest, KNN_METHODS, DISTANCE_METRICS, type Neighbours } from '../com
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { NotFittedError } from '../errors/index.js';
-import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromErrors } from './weights.js';
+import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
 
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
 export type SmoothieType = (typeof SMOOTHIE_TYPES)[number];
@@ -162,12 +162,8 @@ export class Smoothie {
 
 function weightsOfBlock(P: Float64Array, m: number, rows: ArrayLike<number>, robust: boolean): Float64Array {
   const D = new Float64Array(m * m);
-  const diff = new Float64Array(m);
-  const out = new Float64Array(m);
   blockMean(P, m, rows, D);
-  errorEstimates(D, m, diff);
-  weightsFromErrors(diff, m, robust, out, 0);
-  return out;
+  return weightsFromDistances(D, m, robust);
 }
 
 /**

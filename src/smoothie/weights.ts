@@ -7,7 +7,7 @@
  * (1/diff_i) / Σ_j (1/diff_j). Everything is IEEE-exact like NumPy: diff = 0 gives ±Infinity,
  * Infinity/Infinity gives NaN, m = 2 gives NaN everywhere, negative sums flip signs.
  */
-import type { NdArray } from '../compute/ndarray.js';
+import { ndarray, type NdArray } from '../compute/ndarray.js';
 
 /**
  * P: n × m × m squared distances between the voters of every sample. Each entry is computed once
@@ -35,6 +35,12 @@ export function pairwiseSquaredDistances(generations: NdArray): Float64Array {
     }
   }
   return out;
+}
+
+/** m × m squared distances between one sample's m candidate embeddings (row-major, m × d). */
+export function candidateDistances(candidates: Float32Array, m: number): Float64Array {
+  if (candidates.length % m !== 0) throw new Error(`candidateDistances: ${candidates.length} values are not ${m} equal rows`);
+  return pairwiseSquaredDistances(ndarray(candidates, [1, m, candidates.length / m]));
 }
 
 /** Mean of P over the given sample rows into `out` (m × m). */
@@ -88,6 +94,15 @@ export function weightsFromErrors(diff: Float64Array, m: number, robust: boolean
   let total = 0;
   for (let i = 0; i < m; i++) total += 1 / diff[i];
   for (let i = 0; i < m; i++) out[offset + i] = 1 / diff[i] / total;
+}
+
+/** The voters' weights for one block's mean distances D (m × m): error estimates, then normalised inverses. */
+export function weightsFromDistances(D: Float64Array, m: number, robust: boolean): Float64Array {
+  const diff = new Float64Array(m);
+  const weights = new Float64Array(m);
+  errorEstimates(D, m, diff);
+  weightsFromErrors(diff, m, robust, weights, 0);
+  return weights;
 }
 
 /** NumPy's argmax of one row: the first NaN if any, else the first maximum. */
