@@ -1,10 +1,10 @@
 /** Dataset configs (YAML; single task or `tasks:` group) and the model groups file they point at. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
 import { UserInputError } from '../errors/index.js';
 import { GroupConfigSchema, ModelGroupsFileSchema, TaskConfigSchema, type TaskConfig } from './schemas.js';
 import { parseWith } from './validate.js';
+import { readYamlFile } from './yaml.js';
 
 /** Datasets whose generations the reference embeds uncleaned (spec §1.9). */
 const UNCLEANED_DATASETS = new Set(['mix_instruct', 'alpaca', 'gsm8k']);
@@ -33,24 +33,8 @@ export interface DatasetConfig {
   readonly modelGroups: Readonly<Record<string, readonly string[]>>;
 }
 
-async function readYaml(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UserInputError('file not found', { file });
-  }
-  try {
-    return YAML.parse(text);
-  } catch (e) {
-    const err = e as { linePos?: { line: number }[]; message: string };
-    const line = err.linePos?.[0]?.line;
-    throw new UserInputError(`invalid YAML: ${err.message.split('\n')[0]}`, { file, row: line });
-  }
-}
-
 async function loadTask(file: string): Promise<ResolvedTask> {
-  const cfg = parseWith(TaskConfigSchema, await readYaml(file), { file });
+  const cfg = parseWith(TaskConfigSchema, await readYamlFile(file), { file });
   return { ...cfg, path: file, task: cfg.task ?? cfg.dataset };
 }
 
@@ -63,11 +47,11 @@ async function loadModelGroups(configFile: string, groupsFile: string | undefine
       return {};
     }
   }
-  return parseWith(ModelGroupsFileSchema, await readYaml(file), { file }).groups;
+  return parseWith(ModelGroupsFileSchema, await readYamlFile(file), { file }).groups;
 }
 
 export async function loadDatasetConfig(file: string): Promise<DatasetConfig> {
-  const raw = await readYaml(file);
+  const raw = await readYamlFile(file);
   const stem = path.basename(file).replace(/\.ya?ml$/i, '');
   const isGroup = typeof raw === 'object' && raw !== null && 'tasks' in raw;
   if (isGroup) {

@@ -20,11 +20,11 @@
  * values never leave this module except to the HTTP client.
  */
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
 import { parseWith } from '../data/validate.js';
+import { readYamlFile } from '../data/yaml.js';
 import { SamplingParamsSchema } from './endpoint.js';
 
 export const ModelEntrySchema = z.strictObject({
@@ -129,15 +129,6 @@ export class ModelRegistry {
       return keys;
     };
     return new ModelRegistry(source, parsed.models, lookup);
-  }
-}
-
-async function readYamlFile(file: string): Promise<unknown> {
-  const text = (await readInputFile(file)).toString('utf8');
-  try {
-    return YAML.parse(text);
-  } catch (e) {
-    throw new UserInputError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, { file });
   }
 }
 

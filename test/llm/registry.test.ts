@@ -73,7 +73,7 @@ describe('models.yaml', () => {
       ['typo.yaml', `models:\n  a: {${URL_}, model: x, max_retry: 3}\n`, /field 'models\.a'.*max_retry/],
       ['no-models.yaml', 'model: {}\n', /no-models\.yaml/],
       ['empty.yaml', '# nothing\n', /empty\.yaml: is empty \(expected a `models:` map\)/],
-      ['bad-yaml.yaml', 'models: [unclosed\n', /bad-yaml\.yaml: invalid YAML/],
+      ['bad-yaml.yaml', 'models: [unclosed\n', /bad-yaml\.yaml, line 2: invalid YAML/],
     ];
     for (const [name, text, pattern] of cases) {
       const error = await loadError(file(name, text));
