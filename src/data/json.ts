@@ -4,6 +4,8 @@
  * writes for undefined weights. Writing is strict JSON (see {@link stringifyStrict}). Syntax
  * errors are one-line user errors naming the file, line and column. All writes are atomic.
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile, writeFileAtomic } from './atomic.js';
 
@@ -301,4 +303,25 @@ export async function writeJsonl(file: string, rows: Iterable<unknown>): Promise
   const lines: string[] = [];
   for (const row of rows) lines.push(`${stringifyStrict(row)}\n`);
   await writeFileAtomic(file, lines.join(''));
+}
+
+/**
+ * The records of an append-only resume log (one JSON object per line), by key, first one winning. A
+ * line that does not parse is skipped: only a write cut short by a kill leaves one, and its work is
+ * simply done again. A missing file is an empty log.
+ */
+export async function readAppendLog<T>(file: string, keyOf: (record: T) => string): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  if (!existsSync(file)) return out;
+  for (const line of (await readFile(file, 'utf8')).split('\n')) {
+    let record: T;
+    try {
+      record = JSON.parse(line) as T;
+    } catch {
+      continue;
+    }
+    const key = keyOf(record);
+    if (!out.has(key)) out.set(key, record);
+  }
+  return out;
 }

@@ -4,10 +4,9 @@
  * Resumable: every answered question is appended to `<out>.partial.jsonl` at once, a restart skips
  * them, and the final file is written atomically when all are done.
  */
-import { existsSync } from 'node:fs';
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import PQueue from 'p-queue';
-import { readJsonl, parseJsonLenient, writeJsonFile, writeJsonl } from '../data/json.js';
+import { parseJsonLenient, readAppendLog, readJsonl, writeJsonFile, writeJsonl } from '../data/json.js';
 import { readInputFile } from '../data/atomic.js';
 import { UserInputError } from '../errors/index.js';
 import type { ChatMessage } from '../llm/endpoint.js';
@@ -102,18 +101,7 @@ export async function runEnsembleBench(ensemble: Ensemble, options: BenchOptions
   const all = await readQuestions(options.benchmark, options.input);
   const questions = options.limit !== undefined ? all.slice(0, options.limit) : all;
   const partial = `${options.out}.partial.jsonl`;
-  const done = new Map<string, Answered>();
-  if (existsSync(partial)) {
-    const text = await readFile(partial, 'utf8');
-    for (const line of text.split('\n')) {
-      try {
-        const a = JSON.parse(line) as Answered;
-        if (!done.has(a.id)) done.set(a.id, a);
-      } catch {
-        // A torn last line (the run was killed mid-write): that question is answered again.
-      }
-    }
-  }
+  const done = await readAppendLog<Answered>(partial, (a) => a.id);
   const resumed = questions.filter((q) => done.has(q.id)).length;
   const queue = new PQueue({ concurrency: options.parallel ?? 8 });
   let finished = resumed;

@@ -9,10 +9,10 @@
  * choice / (choices − 1), a critic bit, a one-hot of the selection layer (none, ranker, smoothie,
  * verifier), a fuser bit, the judge's index / (judges − 1).
  */
-import { existsSync } from 'node:fs';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { Rng } from '../compute/rng.js';
+import { readAppendLog } from '../data/json.js';
 import { UserInputError } from '../errors/index.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { Ensemble } from './ensemble.js';
@@ -164,26 +164,12 @@ export function paretoOf(evaluated: readonly Evaluated[]): Evaluated[] {
   return front;
 }
 
-async function readCache(file: string | undefined): Promise<Map<string, Evaluated>> {
-  const out = new Map<string, Evaluated>();
-  if (!file || !existsSync(file)) return out;
-  for (const line of (await readFile(file, 'utf8')).split('\n')) {
-    try {
-      const e = JSON.parse(line) as Evaluated;
-      out.set(e.key, e);
-    } catch {
-      // a torn last line: that architecture is evaluated again
-    }
-  }
-  return out;
-}
-
 export async function searchArchitectures(options: SearchOptions): Promise<SearchResult> {
   const { space } = options;
   if (space.generators.length === 0 || space.judges.length === 0) throw new UserInputError('the search space needs at least one generator and one judge model', { field: 'space' });
   if (options.dev.length === 0) throw new UserInputError('the dev set is empty', { field: 'dev' });
   const rng = new Rng(options.seed ?? 42);
-  const cache = await readCache(options.cacheFile);
+  const cache = options.cacheFile ? await readAppendLog<Evaluated>(options.cacheFile, (e) => e.key) : new Map<string, Evaluated>();
   const evaluated: Evaluated[] = [];
   let calls = 0;
   let spent = 0;
