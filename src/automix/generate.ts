@@ -6,8 +6,7 @@
  * verifier confidence filled in.
  */
 import { readJsonl, writeJsonl } from '../data/json.js';
-import { readInputFile } from '../data/atomic.js';
-import { parseTemplate, renderTemplate, shippedPath } from '../data/templates.js';
+import { loadTemplateFile, renderTemplate, shippedPath } from '../data/templates.js';
 import { UserInputError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
@@ -73,7 +72,7 @@ export async function generateAutomixData(inputFile: string, out: string, option
   options.registry.resolve(options.slmModel);
   options.registry.resolve(options.llmModel);
   const answerFile = options.answerTemplate ?? DEFAULT_ANSWER_TEMPLATE;
-  const answerTemplate = parseTemplate((await readInputFile(answerFile)).toString('utf8'), answerFile);
+  const answerTemplate = await loadTemplateFile(answerFile);
   const verification = await loadVerificationTemplate(options.verificationTemplate);
   const answerCall = (model: string, row: QuestionRow): GenerationCall => ({
     model,

@@ -3,8 +3,7 @@
  * against the context, and the confidence read from k sampled judgements: the share of parsable
  * verdicts that say "correct", 0 when none parses.
  */
-import { readInputFile } from '../data/atomic.js';
-import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
+import { loadTemplateFile, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
 
 export const DEFAULT_VERIFICATION_TEMPLATE = shippedPath('prompt_templates/automix/verification.txt');
 /** Sampling of the reference: temperature 1, stop at the block separator, up to 250 tokens. */
@@ -40,8 +39,8 @@ export function verifierConfidence(samples: readonly (string | null)[] | null | 
   return { p: valid === 0 ? 0 : correct / valid, valid, correct };
 }
 
-export async function loadVerificationTemplate(file: string = DEFAULT_VERIFICATION_TEMPLATE): Promise<PromptTemplate> {
-  return parseTemplate((await readInputFile(file)).toString('utf8'), file);
+export function loadVerificationTemplate(file: string = DEFAULT_VERIFICATION_TEMPLATE): Promise<PromptTemplate> {
+  return loadTemplateFile(file);
 }
 
 /** The verification prompt for one answer (`{context}`, `{question}`, `{answer}`). */

@@ -74,9 +74,14 @@ export function renderTemplate(template: PromptTemplate, fields: Readonly<Record
   return out;
 }
 
-export async function loadSingleTemplate(dir: string, name: string): Promise<PromptTemplate> {
-  const file = path.join(dir, `${name}.txt`);
+/** A template file (one template). */
+export async function loadTemplateFile(file: string): Promise<PromptTemplate> {
   return parseTemplate((await readInputFile(file)).toString('utf8'), file);
+}
+
+/** `<dir>/<name>.txt`. */
+export function loadSingleTemplate(dir: string, name: string): Promise<PromptTemplate> {
+  return loadTemplateFile(path.join(dir, `${name}.txt`));
 }
 
 export async function loadTemplateList(dir: string, name: string): Promise<PromptTemplate[]> {

@@ -7,9 +7,9 @@
 import type { ChatMessage, SamplingParams } from '../llm/endpoint.js';
 import type { Embedder } from '../embed/types.js';
 import { FittedMetaVerifier } from '../automix/meta-verifier.js';
-import { loadVerificationTemplate, renderVerificationPrompt, verifierConfidence } from '../automix/verify.js';
-import { parseTemplate, renderTemplate, shippedPath, type PromptTemplate } from '../data/templates.js';
-import { readInputFile } from '../data/atomic.js';
+import { renderVerificationPrompt, VERIFICATION_SAMPLING, verifierConfidence } from '../automix/verify.js';
+import { inputText } from '../route/request.js';
+import { renderTemplate, type PromptTemplate } from '../data/templates.js';
 import { candidateDistances, weightsFromDistances } from '../smoothie/weights.js';
 import type { Component } from './config.js';
 
@@ -39,6 +39,7 @@ export interface ComponentContext {
   call(messages: readonly ChatMessage[], params: SamplingParams): Promise<string[]>;
   /** Embedder by spec (cached per ensemble). */
   embedder(spec: string): Promise<Embedder>;
+  /** `prompt_templates/<name>.txt` (e.g. `ensemble/fuser`), the working directory's copy or the shipped one; loaded once per ensemble. */
   template(name: string): Promise<PromptTemplate>;
 }
 
@@ -95,7 +96,7 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   },
 
   fuser: async (c, input, ctx) => {
-    const prompt = renderTemplate(await ctx.template('fuser'), { candidates: listCandidates(input.candidates) });
+    const prompt = renderTemplate(await ctx.template('ensemble/fuser'), { candidates: listCandidates(input.candidates) });
     // Mixture-of-Agents aggregators put the instructions and the answers in the system prompt, before the conversation.
     const messages: ChatMessage[] = c.system_prompt === true ? [{ role: 'system', content: prompt }, ...input.messages] : withLastUser(input.messages, prompt);
     const texts = await ctx.call(messages, { ...paramsOf(c), n: c.samples ?? 1 });
@@ -103,20 +104,20 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   },
 
   critic: async (c, input, ctx) => {
-    const prompt = renderTemplate(await ctx.template('critic'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
+    const prompt = renderTemplate(await ctx.template('ensemble/critic'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
     const [reply = ''] = await ctx.call(withLastUser(input.messages, prompt), paramsOf(c));
     const critiques = parseCritiques(reply, input.candidates.length);
     return { candidates: input.candidates.map((cand, i) => ({ ...cand, critique: critiques[i] ?? cand.critique })) };
   },
 
   ranker: async (c, input, ctx) => {
-    const prompt = renderTemplate(await ctx.template('ranker'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
+    const prompt = renderTemplate(await ctx.template('ensemble/ranker'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
     const [reply = ''] = await ctx.call(withLastUser(input.messages, prompt), paramsOf(c));
     return { candidates: parseRanking(reply, input.candidates.length).slice(0, c.top_k ?? 5).map((i) => input.candidates[i]) };
   },
 
   verifier: async (c, input, ctx) => {
-    const template = await ctx.template('verifier');
+    const template = await ctx.template('ensemble/verifier');
     const verdicts = await Promise.all(
       input.candidates.map(async (cand) => {
         const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(template, { candidate: cand.text })), paramsOf(c));
@@ -131,7 +132,7 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   /** Model-written unit tests for the query, kept in the shared state; the candidates pass through. */
   unit_test_generator: async (c, input, ctx) => {
     const count = typeof c.unit_tests === 'number' ? c.unit_tests : 5;
-    const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(await ctx.template('unit_test_generator'), { count: String(count) })), paramsOf(c));
+    const [reply = ''] = await ctx.call(withLastUser(input.messages, renderTemplate(await ctx.template('ensemble/unit_test_generator'), { count: String(count) })), paramsOf(c));
     input.state[UNIT_TESTS_STATE] = parseNumbered(reply).slice(0, count);
     return { candidates: input.candidates };
   },
@@ -140,7 +141,7 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   unit_test_evaluator: async (c, input, ctx) => {
     const tests = (input.state[UNIT_TESTS_STATE] as string[] | undefined) ?? [];
     if (tests.length === 0) return { candidates: input.candidates };
-    const template = await ctx.template('unit_test_evaluator');
+    const template = await ctx.template('ensemble/unit_test_evaluator');
     const listed = tests.map((t, i) => `${i + 1}. ${t}`).join('\n');
     const passes = await Promise.all(
       input.candidates.map(async (cand) => {
@@ -167,10 +168,9 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   automix: async (c, input, ctx) => {
     const [first] = input.candidates;
     if (!first) return { candidates: [] };
-    const question = [...input.messages].reverse().find((x) => x.role === 'user')?.content ?? '';
     const context = typeof c.context === 'string' ? c.context : '';
-    const prompt = renderVerificationPrompt(await loadVerificationTemplate(), { context, question, answer: first.text });
-    const verdicts = await ctx.call([{ role: 'user', content: prompt }], { temperature: 1, max_tokens: 250, stop: ['---'], n: c.samples ?? 4 });
+    const prompt = renderVerificationPrompt(await ctx.template('automix/verification'), { context, question: inputText(input.messages), answer: first.text });
+    const verdicts = await ctx.call([{ role: 'user', content: prompt }], { ...VERIFICATION_SAMPLING, stop: [...VERIFICATION_SAMPLING.stop], n: c.samples ?? 4 });
     const p = verifierConfidence(verdicts).p;
     // A fitted meta-verifier (`smoothie automix`, FittedMetaVerifier.toJSON()) decides when given; else the threshold.
     if (c.meta_verifier !== undefined) return { candidates: input.candidates, stop: !FittedMetaVerifier.fromJSON(c.meta_verifier).route([p])[0] };
@@ -178,9 +178,3 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
     return { candidates: input.candidates, stop: p > threshold };
   },
 };
-
-/** Loads `prompt_templates/ensemble/<name>.txt` (shipped, or the working directory's copy). */
-export async function loadEnsembleTemplate(name: string): Promise<PromptTemplate> {
-  const file = shippedPath(`prompt_templates/ensemble/${name}.txt`);
-  return parseTemplate((await readInputFile(file)).toString('utf8'), file);
-}

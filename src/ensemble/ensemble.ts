@@ -12,10 +12,10 @@ import { createEmbedder, type CreateEmbedderOptions } from '../embed/factory.js'
 import type { Embedder } from '../embed/types.js';
 import { Endpoint, LlmCallError, type ChatMessage } from '../llm/endpoint.js';
 import { ModelRegistry } from '../llm/registry.js';
-import { BUILTIN_RUNNERS, loadEnsembleTemplate, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
+import { BUILTIN_RUNNERS, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
 import { BUILTIN_COMPONENT_TYPES, parseArchitecture, type Architecture, type Component } from './config.js';
 import { providerEntry } from './providers.js';
-import type { PromptTemplate } from '../data/templates.js';
+import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
 
 export interface EnsembleOptions {
   /** Models by name (`models.yaml`); components naming other models use their `model_type`'s endpoint. */
@@ -130,7 +130,7 @@ export class Ensemble {
       template: (name) => {
         let t = this.templates.get(name);
         if (!t) {
-          t = loadEnsembleTemplate(name);
+          t = loadTemplateFile(shippedPath(`prompt_templates/${name}.txt`));
           this.templates.set(name, t);
         }
         return t;
