@@ -14,6 +14,8 @@ import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type ScoredRows } from './costs.js';
 import type { FamilyName, Param } from './methods.js';
 import { MetaVerifier, trainRowsOf, type MetaVerifierName } from './meta-verifier.js';
+import { populationStd } from '../evaluate/score-methods.js';
+import { meanScore } from '../metrics/registry.js';
 
 export const PAPER_METHODS: readonly MetaVerifierName[] = ['POMDP', 'Threshold', 'SelfConsistency'];
 /** The paper escalates qasper answers that look like "unanswerable" whatever the verifier says (FixedAnswerRouting). */
@@ -114,8 +116,7 @@ export interface AutomixEvaluation {
 }
 
 export function stats(values: readonly number[]): Stats {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return { mean, std: Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / values.length), min: Math.min(...values), max: Math.max(...values) };
+  return { mean: meanScore(values), std: populationStd(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 function comparePomdps(methods: Readonly<Record<string, MethodResult>>): PomdpComparison | undefined {

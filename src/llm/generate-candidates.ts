@@ -48,7 +48,8 @@ export async function generateCandidates(config: DatasetConfig, mode: VoterMode,
   for (const split of options.splits ?? ['test']) {
     for (const job of await planGenerations(config, mode, dirs, split, options)) planned.push({ split, job });
   }
-  for (const { job } of planned) for (const call of job.calls) options.registry.resolve(call.model);
+  // Every model is known (and has its keys) before any call is made.
+  for (const { job } of planned) options.registry.resolve(job.model);
   const todo = planned.filter(({ job }) => options.redo || options.limit !== undefined || !existsSync(job.file));
   const calls = todo.flatMap(({ job }) => job.calls);
   const estimate = estimateCalls(calls, options.registry, options.cache);
