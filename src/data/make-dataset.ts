@@ -101,20 +101,27 @@ async function loadTemplates(task: ResolvedTask, dir: string): Promise<Templates
   };
 }
 
-async function readSplitSource(task: ResolvedTask, split: Split, source: SplitSource, options: MakeDatasetOptions): Promise<{ rows: SourceRecord[]; file: string }> {
+type SourceRows = { rows: SourceRecord[]; file: string };
+
+/** Sources read so far in one build: a table both splits take rows from (SQuAD, definition extraction) is read once. */
+type SourceMemo = Map<string, Promise<SourceRows>>;
+
+function readSplitSource(task: ResolvedTask, split: Split, source: SplitSource, options: MakeDatasetOptions, memo: SourceMemo): Promise<SourceRows> {
   const where = { file: task.path, field: `source.${split}.from` };
-  if (source.from.startsWith('hf:')) {
-    const id = source.from.slice(3);
-    const request = { id, config: source.config ?? 'default', split: source.split ?? split };
-    const rows = await readHfSplit(request, { cacheDir: options.cacheDir ?? '.smoothie-cache', ...options.hf, where });
-    return { rows, file: `${source.from} (${request.config}/${request.split})` };
+  const hf = source.from.startsWith('hf:') ? { id: source.from.slice(3), config: source.config ?? 'default', split: source.split ?? split } : undefined;
+  const file = hf ? `${source.from} (${hf.config}/${hf.split})` : path.resolve(path.dirname(task.path), source.from);
+  let read = memo.get(file);
+  if (!read) {
+    read = hf
+      ? readHfSplit(hf, { cacheDir: options.cacheDir ?? '.smoothie-cache', ...options.hf, where }).then((rows) => ({ rows, file }))
+      : readRecords(file).then((rows) => ({ rows, file }));
+    memo.set(file, read);
   }
-  const file = path.resolve(path.dirname(task.path), source.from);
-  return { rows: await readRecords(file), file };
+  return read;
 }
 
-async function buildTaskSplit(task: ResolvedTask, source: DatasetSource, split: Split, templates: Templates, options: MakeDatasetOptions) {
-  const { rows: all, file } = await readSplitSource(task, split, source[split], options);
+async function buildTaskSplit(task: ResolvedTask, source: DatasetSource, split: Split, templates: Templates, options: MakeDatasetOptions, memo: SourceMemo) {
+  const { rows: all, file } = await readSplitSource(task, split, source[split], options, memo);
   const range = source[split].rows;
   const start = rowBound(range?.start, all.length, 0);
   const rows = all.slice(start, Math.max(start, rowBound(range?.end, all.length, all.length)));
@@ -143,11 +150,12 @@ async function buildTaskSplit(task: ResolvedTask, source: DatasetSource, split: 
 /** Builds both splits of a config (every task of a group, concatenated, `idx` renumbered per split). */
 export async function buildDataset(config: DatasetConfig, options: MakeDatasetOptions = {}): Promise<Record<Split, BuiltSplit>> {
   const built: Record<Split, { rows: DatasetRow[]; tasks: BuiltSplit['tasks'][number][] }> = { train: { rows: [], tasks: [] }, test: { rows: [], tasks: [] } };
+  const memo: SourceMemo = new Map();
   for (const task of config.tasks) {
     if (!task.source) throw new UserInputError('has no source: section (make-dataset needs one; see dataset_configs/README.md)', { file: task.path, field: 'source' });
     const templates = await loadTemplates(task, options.templatesDir ?? DEFAULT_PROMPT_TEMPLATES_DIR);
     for (const split of SPLITS) {
-      const { rows, info } = await buildTaskSplit(task, task.source, split, templates, options);
+      const { rows, info } = await buildTaskSplit(task, task.source, split, templates, options, memo);
       built[split].rows.push(...rows);
       built[split].tasks.push(info);
     }
