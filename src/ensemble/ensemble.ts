@@ -10,8 +10,8 @@
 import { readJsonFile } from '../data/json.js';
 import { createEmbedder, type CreateEmbedderOptions } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
-import { Endpoint, LlmCallError, type ChatMessage } from '../llm/endpoint.js';
-import { ModelRegistry } from '../llm/registry.js';
+import { endpointPool, LlmCallError, type ChatMessage } from '../llm/endpoint.js';
+import { ModelRegistry, type ResolvedModel } from '../llm/registry.js';
 import { BUILTIN_RUNNERS, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
 import { BUILTIN_COMPONENT_TYPES, parseArchitecture, type Architecture, type Component } from './config.js';
 import { providerEntry } from './providers.js';
@@ -63,7 +63,8 @@ export interface EnsembleResult {
 }
 
 export class Ensemble {
-  private readonly endpoints = new Map<string, Endpoint>();
+  /** Registry models by name; the others through their model_type's endpoint. */
+  private readonly endpoint = endpointPool((model) => this.resolve(model));
   private readonly embedders = new Map<string, Promise<Embedder>>();
   private readonly templates = new Map<string, Promise<PromptTemplate>>();
   private readonly providers: ModelRegistry;
@@ -91,17 +92,12 @@ export class Ensemble {
     return Ensemble.fromConfig(await readJsonFile(file), { ...options, file });
   }
 
-  private endpoint(model: string): Endpoint {
-    let e = this.endpoints.get(model);
-    if (!e) {
-      e = new Endpoint(this.options.registry?.has(model) ? this.options.registry.resolve(model) : this.providers.resolve(model));
-      this.endpoints.set(model, e);
-    }
-    return e;
+  private resolve(model: string): ResolvedModel {
+    return this.options.registry?.has(model) ? this.options.registry.resolve(model) : this.providers.resolve(model);
   }
 
   private costOf(model: string): number {
-    return (this.options.registry?.has(model) ? this.options.registry.resolve(model) : this.providers.resolve(model)).cost ?? 0;
+    return this.resolve(model).cost ?? 0;
   }
 
   private async runComponent(c: Component, index: number, layer: number, input: { messages: readonly ChatMessage[]; candidates: readonly Candidate[]; state: Record<string, unknown> }) {

@@ -289,3 +289,22 @@ export class Endpoint {
     }
   }
 }
+
+/**
+ * One Endpoint per model name, created on first use, so every caller of a model shares its
+ * concurrency and rate limits and its key rotation. `endpoints` lets several runs share a pool.
+ */
+export function endpointPool(
+  resolve: (name: string) => ResolvedModel,
+  options: { readonly seed?: number; readonly endpoints?: Map<string, Endpoint> } = {},
+): (name: string) => Endpoint {
+  const endpoints = options.endpoints ?? new Map<string, Endpoint>();
+  return (name) => {
+    let e = endpoints.get(name);
+    if (!e) {
+      e = new Endpoint(resolve(name), new Rng(options.seed ?? 42));
+      endpoints.set(name, e);
+    }
+    return e;
+  };
+}

@@ -21,3 +21,4 @@ export { GenerationCache, callKey, DEFAULT_GENERATION_CACHE, type CacheLine, typ
 export { runGenerationCalls, estimateCalls, type GenerationCall, type RunProgress, type RunCallsOptions, type CallEstimate } from './run-calls.js';
 export { planGenerations, generationFileContent, type GenerationJob, type GenerationSettings, type PlannedCall } from './generation-plan.js';
 export { generateCandidates, type GenerateOptions, type GenerateResult, type GeneratedFile } from './generate-candidates.js';
+export { endpointPool } from './endpoint.js';

@@ -8,7 +8,7 @@
  */
 import { Rng } from '../compute/rng.js';
 import { callKey, type GenerationCache } from './call-cache.js';
-import { CallNotStarted, effectiveParams, Endpoint, type ChatMessage, type RetryEvent, type SamplingParams } from './endpoint.js';
+import { CallNotStarted, effectiveParams, endpointPool, type Endpoint, type ChatMessage, type RetryEvent, type SamplingParams } from './endpoint.js';
 import type { ModelRegistry } from './registry.js';
 
 export interface GenerationCall {
@@ -90,15 +90,7 @@ export function estimateCalls(calls: readonly GenerationCall[], registry: ModelR
 export async function runGenerationCalls(calls: readonly GenerationCall[], options: RunCallsOptions): Promise<string[][]> {
   const { registry, cache } = options;
   const seed = options.seed ?? 42;
-  const endpoints = options.endpoints ?? new Map<string, Endpoint>();
-  const endpoint = (name: string): Endpoint => {
-    let e = endpoints.get(name);
-    if (!e) {
-      e = new Endpoint(registry.resolve(name), new Rng(seed));
-      endpoints.set(name, e);
-    }
-    return e;
-  };
+  const endpoint = endpointPool((name) => registry.resolve(name), { seed, endpoints: options.endpoints });
   const keys = calls.map((c) => keyOf(registry, c));
   const results: string[][] = new Array(calls.length);
   let done = 0;

@@ -20,7 +20,7 @@ import { parseWith } from '../data/validate.js';
 import { createEmbedder, type CreateEmbedderOptions } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
 import { UserInputError } from '../errors/index.js';
-import { Endpoint } from '../llm/endpoint.js';
+import { endpointPool } from '../llm/endpoint.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { RouterConfigSchema, RouterFileSchema, type RouterConfig, type RouterConfigInput } from './config.js';
 import { CascadeRouter, type CascadeResult } from './cascade-router.js';
@@ -43,15 +43,10 @@ export interface RouterOptions {
 
 /** Calls registry models with their endpoint's limits and retries (one Endpoint per model, shared by requests). */
 export function registryCaller(registry: ModelRegistry, signal?: AbortSignal): ModelCaller {
-  const endpoints = new Map<string, Endpoint>();
+  const endpoint = endpointPool((name) => registry.resolve(name));
   let requests = 0;
   return async (model, input, params) => {
-    let endpoint = endpoints.get(model);
-    if (!endpoint) {
-      endpoint = new Endpoint(registry.resolve(model));
-      endpoints.set(model, endpoint);
-    }
-    const r = await endpoint.complete({ prompt: input, params, label: `router request ${++requests}` }, { signal });
+    const r = await endpoint(model).complete({ prompt: input, params, label: `router request ${++requests}` }, { signal });
     return r.texts;
   };
 }
