@@ -13,9 +13,6 @@ export const BUILTIN_COMPONENT_TYPES = ['generator', 'fuser', 'critic', 'ranker'
 /** Built-in types that call a model. */
 const MODEL_COMPONENTS = new Set(['generator', 'fuser', 'critic', 'ranker', 'verifier', 'unit_test_generator', 'unit_test_evaluator', 'automix']);
 
-/** Archon's access points; each maps onto an OpenAI-compatible endpoint (src/ensemble/providers.ts). */
-export const ARCHON_MODEL_TYPES = ['OpenAI_API', 'Together_API', 'Anthropic_API', 'Groq_API', 'Google_API', 'tgi', 'Bedrock_API'] as const;
-
 const GenerationFields = {
   /** A model registry name, or a provider's model id together with `model_type`. */
   model: z.string().min(1).optional(),
