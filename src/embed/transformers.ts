@@ -20,17 +20,35 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  env,
-  ModelFileNotFoundError,
-  ModelRegistry,
-  pipeline,
-  type DataType,
-  type FeatureExtractionPipeline,
-} from '@huggingface/transformers';
+import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { UserInputError } from '../errors/index.js';
 import type { EmbedOptions, Embedder } from './types.js';
+
+type TransformersLib = typeof import('@huggingface/transformers');
+let lib: TransformersLib | undefined;
+// Bound by loadLibrary() before any use below.
+let env: TransformersLib['env'];
+let ModelFileNotFoundError: TransformersLib['ModelFileNotFoundError'];
+let ModelRegistry: TransformersLib['ModelRegistry'];
+let pipeline: TransformersLib['pipeline'];
+
+/** `@huggingface/transformers` is an optional peer dependency, loaded when a model is first asked for. */
+async function loadLibrary(): Promise<TransformersLib> {
+  if (lib !== undefined) return lib;
+  try {
+    lib = await import('@huggingface/transformers');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('@huggingface/transformers')) {
+      throw new UserInputError(
+        "the transformers: embedder needs @huggingface/transformers, which is not installed: npm install @huggingface/transformers",
+      );
+    }
+    throw error;
+  }
+  ({ env, ModelFileNotFoundError, ModelRegistry, pipeline } = lib);
+  return lib;
+}
 
 export const DEFAULT_TRANSFORMERS_BATCH_SIZE = 32;
 const TASK = 'feature-extraction';
@@ -187,6 +205,7 @@ export async function createTransformersEmbedder(
     throw new UserInputError(`must be one of ${Object.keys(DTYPES).join(', ')}; got '${dtype}'`, { field: 'dtype' });
   }
   const source = await resolveSource(model, options.localModelPath);
+  await loadLibrary();
   // A folder is never fetched; an absolute path is no hub id to the library either.
   const allowRemote = source.kind === 'hub' && (options.allowRemote ?? true);
   const location = source.kind === 'folder' ? source.dir : source.id;
