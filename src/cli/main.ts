@@ -2,6 +2,7 @@
 /** The `smoothie` command line: parses flags and calls the library; user errors print as one line. */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { fileSystemCause, isFileSystemError } from '../errors/file-system.js';
 import { UserInputError } from '../errors/index.js';
 import { automixCommand } from './commands/automix.js';
 import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from './commands/baselines.js';
@@ -56,5 +57,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (UserInputError.isUserInputError(error)) fail(error.message, error.exitCode);
+  // A file-system failure not caught closer to its cause (a cache folder, say): still one line naming the path.
+  if (isFileSystemError(error)) fail(`${error.path ?? 'file system'}: ${fileSystemCause(error)}`, 2);
   throw error;
 });

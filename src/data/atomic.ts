@@ -4,8 +4,9 @@
  * or the whole new one, never a partial one. Reads turn OS errors into one-line user errors.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fileSystemError } from '../errors/file-system.js';
 import { UserInputError } from '../errors/index.js';
 
 /** What the writers accept: text (UTF-8), bytes, or chunks (to avoid concatenating large buffers). */
@@ -22,9 +23,30 @@ function tempPathFor(file: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-/** Writes `data` to `file` atomically, creating parent folders; the temp file is removed on failure. */
+/** Creates `dir` (and its parents); a failure is a one-line user error naming the folder and the cause. */
+export async function ensureDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw fileSystemError(error, dir, 'create folder');
+  }
+}
+
+/**
+ * Writes `data` to `file` atomically, creating parent folders; the temp file is removed on failure
+ * and the old file is left as it was. OS failures (read-only folder, full disk, `file` is a
+ * directory) are one-line user errors naming `file` and the cause.
+ */
 export async function writeFileAtomic(file: string, data: FileData): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    // rename() would replace an empty directory on some systems and fail obscurely on others.
+    if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+      throw Object.assign(new Error(`EISDIR: ${file}`), { code: 'EISDIR', path: file });
+    }
+  } catch (error) {
+    throw fileSystemError(error, file);
+  }
   const temp = tempPathFor(file);
   try {
     const handle = await open(temp, 'w');
@@ -38,8 +60,18 @@ export async function writeFileAtomic(file: string, data: FileData): Promise<voi
     }
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw fileSystemError(error, file);
+  }
+}
+
+/** Appends to a log file (creating it and its folder); OS failures are one-line user errors naming `file`. */
+export async function appendToFile(file: string, data: string): Promise<void> {
+  try {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await appendFile(file, data);
+  } catch (error) {
+    throw fileSystemError(error, file, 'append to');
   }
 }
 

@@ -8,7 +8,7 @@ export { cleanGeneration, pythonStrip } from './clean.js';
 export { readNpy, parseNpy, writeNpy, encodeNpy, toFloatNdArray, toInt32Array, toNumberArray, type NpyArray, type NpyDtype } from './npy.js';
 export { readArrowMatrix, writeArrowMatrix, readArrowTable, writeArrowTable, type ArrowColumn } from './arrow.js';
 export { parseJsonLenient, stringifyStrict, readJsonFile, writeJsonFile, readJsonl, writeJsonl } from './json.js';
-export { writeFileAtomic, readInputFile, type FileData } from './atomic.js';
+export { writeFileAtomic, appendToFile, ensureDir, readInputFile, type FileData } from './atomic.js';
 export { readSelectionFile, writeSelectionFile, readTrialSelectionFile, writeTrialSelectionFile } from './selection.js';
 export { readArrowRecords } from './arrow.js';
 export { readRecords, RECORD_FILE_EXTENSIONS, type SourceRecord } from './records.js';

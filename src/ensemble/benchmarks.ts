@@ -4,10 +4,10 @@
  * Resumable: every answered question is appended to `<out>.partial.jsonl` at once, a restart skips
  * them, and the final file is written atomically when all are done.
  */
-import { appendFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { parseJsonLenient, readAppendLog, readJsonl, writeJsonFile, writeJsonl } from '../data/json.js';
-import { readInputFile } from '../data/atomic.js';
+import { appendToFile, readInputFile } from '../data/atomic.js';
 import { UserInputError } from '../errors/index.js';
 import type { ChatMessage } from '../llm/endpoint.js';
 import type { Ensemble } from './ensemble.js';
@@ -124,7 +124,7 @@ export async function runEnsembleBench(ensemble: Ensemble, options: BenchOptions
             cost += r.cost;
           }
           const answered: Answered = { id: q.id, turns, calls, cost };
-          await appendFile(partial, `${JSON.stringify(answered)}\n`);
+          await appendToFile(partial, `${JSON.stringify(answered)}\n`);
           done.set(q.id, answered);
           options.onProgress?.(++finished, questions.length);
         }),

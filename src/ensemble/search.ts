@@ -9,9 +9,9 @@
  * choice / (choices − 1), a critic bit, a one-hot of the selection layer (none, ranker, smoothie,
  * verifier), a fuser bit, the judge's index / (judges − 1).
  */
-import { appendFile } from 'node:fs/promises';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { Rng } from '../compute/rng.js';
+import { appendToFile } from '../data/atomic.js';
 import { readAppendLog } from '../data/json.js';
 import { UserInputError } from '../errors/index.js';
 import type { ModelRegistry } from '../llm/registry.js';
@@ -191,7 +191,7 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
     spent += cost;
     const e: Evaluated = { key, genes, config, quality: quality / options.dev.length, cost: cost / options.dev.length };
     cache.set(key, e);
-    if (options.cacheFile) await appendFile(options.cacheFile, `${JSON.stringify(e)}\n`);
+    if (options.cacheFile) await appendToFile(options.cacheFile, `${JSON.stringify(e)}\n`);
     return e;
   };
   const seen = new Set<string>();

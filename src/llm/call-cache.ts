@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { fileSystemError } from '../errors/file-system.js';
 import { UserInputError } from '../errors/index.js';
 import type { ChatMessage, SamplingParams } from './endpoint.js';
 
@@ -65,7 +66,9 @@ export class GenerationCache {
 
   /** Opens (creating) the cache file; a torn last line is truncated away, a corrupt middle line is an error. */
   static async open(file: string = DEFAULT_GENERATION_CACHE): Promise<GenerationCache> {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true }).catch((error: unknown) => {
+      throw fileSystemError(error, path.dirname(file), 'create folder');
+    });
     let bytes = Buffer.alloc(0);
     try {
       bytes = await readFile(file);
@@ -77,7 +80,9 @@ export class GenerationCache {
     const end = bytes.lastIndexOf(0x0a) + 1;
     if (end < bytes.length) {
       // A kill mid-write: keep the complete lines only.
-      await truncate(file, end);
+      await truncate(file, end).catch((error: unknown) => {
+        throw fileSystemError(error, file);
+      });
       bytes = bytes.subarray(0, end);
       repaired = 1;
     }
@@ -95,7 +100,10 @@ export class GenerationCache {
         }
         if (!lines.has(parsed.key)) lines.set(parsed.key, parsed);
       });
-    return new GenerationCache(file, lines, await open(file, 'a'), repaired);
+    const handle = await open(file, 'a').catch((error: unknown) => {
+      throw fileSystemError(error, file, 'append to');
+    });
+    return new GenerationCache(file, lines, handle, repaired);
   }
 
   get size(): number {
@@ -116,7 +124,11 @@ export class GenerationCache {
     const write = this.writes.then(async () => {
       // After a failed write the file may end in a partial line: appending more would bury it.
       if (this.writeError !== undefined) throw this.writeError;
-      for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+      try {
+        for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
+      } catch (error) {
+        throw fileSystemError(error, this.file, 'append to');
+      }
     });
     this.writes = write.catch((error: unknown) => void (this.writeError ??= error));
     return write;
