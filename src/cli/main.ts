@@ -14,6 +14,7 @@ import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { coverageCommand, mbrCommand, methodsCommand, voteCommand } from './commands/select.js';
 import { weightsCommand } from './commands/weights.js';
 
 function fail(message: string, code: number): never {
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
     .command(automixCommand)
     .command(serveCommand)
     .command(ensembleCommand)
+    .command(mbrCommand)
+    .command(voteCommand)
+    .command(coverageCommand)
+    .command(methodsCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {
