@@ -16,6 +16,7 @@ import { rouge2F, rougeScores } from '../metrics/rouge.js';
 import { benchAutomix } from './automix.js';
 import { benchEnsemble } from './ensemble.js';
 import { benchLlm } from './llm.js';
+import { benchSelection } from './selection.js';
 import { ModelRegistry } from '../llm/registry.js';
 import { startFakeServer } from '../llm/testing/fake-server.js';
 import { createRouter } from '../route/router.js';
@@ -322,7 +323,7 @@ async function benchServe(): Promise<Record<string, unknown>> {
   return { note: 'the fake upstream models answer at once (their verdicts never parse, so every request escalates) and share the 2 cores with the server and the clients', results: rows };
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');
