@@ -6,10 +6,43 @@ import { modelGroup, type DatasetConfig } from './config.js';
 import { loadDatasetSplit } from './dataset.js';
 import { datasetSplitPath, modelGenerationsPath, promptGenerationsPath, type RunDirs, type Split, type VoterMode } from './paths.js';
 import type { DatasetRow } from './schemas.js';
+import { TASK_METRICS } from '../metrics/registry.js';
 
 export interface SplitData {
   readonly rows: readonly DatasetRow[];
   readonly table: CandidateTable;
+  /** What is accepted but probably not meant: empty generations, a model twice in a group, an unknown task. */
+  readonly warnings: readonly string[];
+}
+
+/** The warnings {@link loadSplitData} attaches; exported for callers that build tables themselves. */
+export function splitWarnings(config: DatasetConfig, table: CandidateTable, split: Split): string[] {
+  const warnings: string[] = [];
+  for (const t of config.tasks) {
+    if (!Object.hasOwn(TASK_METRICS, t.task)) {
+      warnings.push(
+        `${t.path}: task '${t.task}' is not a known task (known: ${Object.keys(TASK_METRICS).join(', ')}); evaluate will need --task-metric`,
+      );
+    }
+  }
+  const firstIndex = new Map<string, number>();
+  table.voters.forEach((v, i) => {
+    const first = firstIndex.get(v);
+    if (first === undefined) firstIndex.set(v, i);
+    else warnings.push(`voter '${v}' appears twice (voters ${first} and ${i}): identical candidates leave Smoothie no disagreement to learn from`);
+  });
+  table.voters.forEach((v, i) => {
+    let count = 0;
+    let first = -1;
+    table.texts.forEach((row, s) => {
+      if (row[i].trim() === '') {
+        count++;
+        if (first < 0) first = s;
+      }
+    });
+    if (count > 0) warnings.push(`voter '${v}' has ${count} empty generation${count === 1 ? '' : 's'} in the ${split} split (first at row ${first + 1})`);
+  });
+  return warnings;
 }
 
 function requireFile(file: string, what: string): void {
@@ -35,5 +68,5 @@ export async function loadSplitData(config: DatasetConfig, mode: VoterMode, dirs
       field: mode.kind === 'multi-model' ? '--model-group' : '--model',
     });
   }
-  return { rows, table };
+  return { rows, table, warnings: splitWarnings(config, table, split) };
 }

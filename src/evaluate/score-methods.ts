@@ -87,8 +87,10 @@ export interface EvaluationResult {
   readonly methods: readonly MethodScore[];
   readonly oracle: OracleScore;
   readonly bestVoter: VoterScore;
-  /** Method files skipped (unreadable, invalid, or of the wrong length). */
+  /** Method files skipped (unreadable, invalid, of the wrong length, or a name that is no test-split method output). */
   readonly problems: readonly EvaluationProblem[];
+  /** Accepted but suspicious input (empty generations, a model twice in the group). */
+  readonly warnings: readonly string[];
 }
 
 export interface EvaluateOptions {
@@ -100,18 +102,32 @@ export interface EvaluateOptions {
 }
 
 /**
- * The method name the reference derives from a method file name, or undefined when the reference
- * (or we) skip the file: not `*_test.json`; a `_train` stem; a `_gens_` stem without `smoothie`;
- * multi-prompt's `individual_*` generations; our own scores files.
+ * The method name the reference derives from a method file name (`<method>_test.json` → `<method>`),
+ * or undefined for files that are not method outputs: our own scores files, multi-prompt's
+ * `individual_*` generations, anything not JSON. Other JSON files are method files: a name this
+ * does not recognise is reported by {@link skippedReason}, never dropped silently.
  */
 export function methodNameFromFile(file: string): string | undefined {
   if (OWN_FILES.has(file) || !file.endsWith('_test.json')) return undefined;
   const stem = file.slice(0, -'.json'.length);
-  if (/_train(_|$)/.test(stem)) return undefined;
+  // `_train` as a split suffix (`x_train_test.json`), not the `train_time` regime of Smoothie's names.
+  if (/_train(_(?!time_)|$)/.test(stem.slice(0, -'_test'.length) + '_')) return undefined;
   if (stem.includes('_gens_') && !stem.includes('smoothie')) return undefined;
   if (stem.startsWith('individual_')) return undefined;
   const name = stem.slice(0, stem.lastIndexOf('_'));
   return name === '' ? undefined : name;
+}
+
+/**
+ * Why a `*_test.json` file in the method folder is not scored (reported under problems), or undefined
+ * when it is scored or is no test-split method output at all (scores files, `individual_*`, train files).
+ */
+export function skippedReason(file: string): string | undefined {
+  if (OWN_FILES.has(file) || file.startsWith('individual_') || !file.endsWith('_test.json') || file.startsWith('.')) return undefined;
+  if (methodNameFromFile(file) !== undefined) return undefined;
+  const stem = file.slice(0, -'_test.json'.length);
+  if (`${stem}_`.includes('_gens_')) return 'not scored: several generations per sample (a _gens_ file), as the reference';
+  return 'not scored: the name marks a train-split file (<method>_train_test.json)';
 }
 
 export function methodCategory(name: string): MethodCategory {
@@ -205,7 +221,7 @@ async function readMethodFile(file: string, n: number): Promise<ParsedMethodFile
 /** Scores every method file, every voter, the oracle and the best single voter of one method folder. */
 export async function evaluateMethods(options: EvaluateOptions): Promise<EvaluationResult> {
   const { config, mode, dirs } = options;
-  const { rows, table } = await loadSplitData(config, mode, dirs, 'test');
+  const { rows, table, warnings } = await loadSplitData(config, mode, dirs, 'test');
   const testFile = datasetSplitPath(dirs, config, 'test');
   const scorer = rowScorer(rows, testFile, options.metric);
   const n = rows.length;
@@ -240,7 +256,11 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const problems: EvaluationProblem[] = [];
   for (const file of entries) {
     const name = methodNameFromFile(file);
-    if (name === undefined) continue;
+    if (name === undefined) {
+      const reason = skippedReason(file);
+      if (reason !== undefined) problems.push({ file, reason });
+      continue;
+    }
     const full = path.join(dir, file);
     let parsed: ParsedMethodFile;
     try {
@@ -276,5 +296,6 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
     oracle,
     bestVoter,
     problems,
+    warnings,
   };
 }

@@ -9,7 +9,7 @@ import type { NdArray } from '../compute/ndarray.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import { writeSelectionFile } from '../data/selection.js';
+import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
 import { UserInputError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
@@ -58,6 +58,8 @@ export interface SmoothieRunResult {
   readonly plotFile?: string;
   /** Things the user should know (e.g. undefined weights with two voters). */
   readonly warnings: readonly string[];
+  /** The output existed with other recorded settings and was rewritten: what changed. */
+  readonly replaced?: string;
 }
 
 export function outputFileFor(opts: SmoothieRunOptions, embedderName: string): string {
@@ -88,13 +90,27 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   }
   const train = regime === 'train_time' ? await loadSplitData(opts.config, opts.mode, opts.dirs, 'train') : undefined;
   checkK(opts, train ? train.rows.length : n, train ? 'train' : 'test');
+  const warnings = [...new Set([...test.warnings, ...(train?.warnings ?? [])])];
+  if (opts.type === 'sample_independent' && opts.k !== undefined) {
+    warnings.push(`--k ${opts.k} is ignored: sample_independent fits one weight vector on all samples (use --type sample_dependent for neighbourhoods)`);
+  }
+  // The file name carries type, regime, k and embedder; what else changes the result is compared with the recorded meta.
+  let replaced: string | undefined;
   if (!opts.redo && existsSync(outputFile)) {
-    return { outputFile, skipped: true, voters: test.table.voters, n, embedder: embedderInfo, fitSeconds: 0, embedSeconds: 0, warnings: [] };
+    replaced = await changedSettings(outputFile, {
+      robust: opts.robust ?? false,
+      metric: opts.metric ?? 'euclidean',
+      seed: opts.seed ?? 42,
+      embedder: embedderInfo,
+    });
+    if (replaced === undefined) {
+      return { outputFile, skipped: true, voters: test.table.voters, n, embedder: embedderInfo, fitSeconds: 0, embedSeconds: 0, warnings };
+    }
   }
 
   const estimator = new Smoothie({
     type: opts.type,
-    k: opts.k,
+    k: opts.type === 'sample_dependent' ? opts.k : undefined,
     robust: opts.robust ?? false,
     knn: opts.knn ?? 'auto',
     metric: opts.metric ?? 'euclidean',
@@ -150,7 +166,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       method: 'smoothie',
       type: opts.type,
       regime,
-      k: opts.k ?? null,
+      k: opts.type === 'sample_dependent' ? (opts.k ?? null) : null,
       robust: opts.robust ?? false,
       metric: opts.metric ?? 'euclidean',
       knn: knn ?? null,
@@ -176,7 +192,8 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     embedSeconds,
     summary,
     plotFile,
-    warnings: voterCountWarnings(m),
+    warnings: [...warnings, ...voterCountWarnings(m)],
+    replaced,
   };
 }
 

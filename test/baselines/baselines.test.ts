@@ -267,10 +267,12 @@ describe('baseline commands on a dataset layout', () => {
     expect(oracle.meta.seed).toBe(42);
   });
 
-  it('skips an existing file without --redo', async () => {
+  it('skips an existing file without --redo when its recorded settings match; recomputes when they differ', async () => {
     await runBaselines('pick_random', args());
-    const [r] = await runBaselines('pick_random', args({ redo: false, seed: 99 }));
-    expect(r.skipped).toBe(true);
+    const [same] = await runBaselines('pick_random', args({ redo: false }));
+    expect(same.skipped).toBe(true);
+    const [other] = await runBaselines('pick_random', args({ redo: false, seed: 99 }));
+    expect(other).toMatchObject({ skipped: false, replaced: 'seed 42 → 99' });
   });
 
   it('reports a missing train split or a train row without reference with the file', async () => {

@@ -54,7 +54,7 @@ describe('evaluate on the demo', () => {
     const rng = new Rng(7);
     const trials = Array.from({ length: TRIALS }, () => table.texts.map((cands) => cands[rng.int(cands.length)]));
     writeFileSync(path.join(methodFolder, 'pick_random_test.json'), JSON.stringify({ generations: trials }));
-    // Files that must be skipped silently, and two that must be reported.
+    // A file skipped silently (train split), and three that must be reported (a _gens_ file is not scored, as the reference).
     writeFileSync(path.join(methodFolder, 'pick_longest_3_gens_test.json'), JSON.stringify({ generations: ['x'] }));
     writeFileSync(path.join(methodFolder, 'pick_longest_train.json'), JSON.stringify({ generations: ['x'] }));
     writeFileSync(path.join(methodFolder, 'short_method_test.json'), JSON.stringify({ generations: ['a', 'b', 'c'] }));
@@ -119,7 +119,7 @@ describe('evaluate on the demo', () => {
 
   it('reports and skips a wrong-length or unreadable method file', () => {
     const files = result.problems.map((p) => p.file).sort();
-    expect(files).toEqual(['garbage_test.json', 'short_method_test.json']);
+    expect(files).toEqual(['garbage_test.json', 'pick_longest_3_gens_test.json', 'short_method_test.json']);
     const short = result.problems.find((p) => p.file === 'short_method_test.json')!;
     expect(short.reason).toMatch(/3 generations .* 360 rows/);
   });
@@ -137,7 +137,7 @@ describe('evaluate on the demo', () => {
     expect(details.trials.pick_random.std).toBeCloseTo(populationStd(direct.randomTrialMeans), 12);
     expect(details.oracle).toBeCloseTo(result.oracle.mean, 12);
     expect(details.best_single_voter.name).toBe(result.bestVoter.name);
-    expect(details.problems).toHaveLength(2);
+    expect(details.problems).toHaveLength(3);
 
     const samples = JSON.parse(readFileSync(sampleScoresFile, 'utf8')) as Record<string, any>;
     expect(samples.squad_acc.ensemble[direct.voters[1]]).toEqual(direct.perVoter[1]);

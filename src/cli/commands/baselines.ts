@@ -11,7 +11,7 @@ import { createBackend, type Backend } from '../../compute/backend.js';
 import { Rng } from '../../compute/rng.js';
 import { loadDatasetConfig } from '../../data/config.js';
 import { datasetSplitPath, methodDir, type VoterMode } from '../../data/paths.js';
-import { writeSelectionFile, writeTrialSelectionFile } from '../../data/selection.js';
+import { changedSettings, writeSelectionFile, writeTrialSelectionFile } from '../../data/selection.js';
 import { loadSplitData } from '../../data/split.js';
 import { existsSync } from 'node:fs';
 import type { Embedder } from '../../embed/types.js';
@@ -52,7 +52,12 @@ export interface BaselineRunResult {
   readonly voters?: readonly string[];
   /** Share of test samples routed to each voter, over all trials. */
   readonly selectionShare?: number[];
+  /** The file existed with other settings and was rewritten: what changed (`k 20 → 10`). */
+  readonly replaced?: string;
+  readonly warnings: readonly string[];
 }
+
+
 
 /** The embedder flags a caller did set (yargs fills them all; library callers may leave some out). */
 function definedOnly(args: Partial<EmbedderArgs>): Partial<EmbedderArgs> {
@@ -91,9 +96,27 @@ export async function runBaselines(
   try {
     for (const mode of modes) {
       const outputFile = path.join(methodDir(dirs, config, mode), `${method}_test.json`);
+      const settings: Record<string, unknown> =
+        method === 'pick_longest'
+          ? { clean_generations: config.cleanGenerations }
+          : method === 'pick_random'
+            ? { seed: args.seed, trials }
+            : { seed: args.seed, trials, label_train_sample_size: sampleSize, task_metric: args['task-metric'] ?? null };
+      if (method === 'labeled_knn') {
+        if (!embedder) {
+          backend ??= await createBackend(args.backend ?? EMBEDDER_DEFAULTS.backend);
+          embedder = await embedderFromArgs({ ...EMBEDDER_DEFAULTS, ...definedOnly(args) }, backend);
+        }
+        settings.k = args.k ?? 20;
+        settings.embedder = { id: embedder.id, version: embedder.version };
+      }
+      let replaced: string | undefined;
       if (!args.redo && existsSync(outputFile)) {
-        results.push({ method, mode, outputFile, skipped: true });
-        continue;
+        replaced = await changedSettings(outputFile, settings);
+        if (replaced === undefined) {
+          results.push({ method, mode, outputFile, skipped: true, warnings: [] });
+          continue;
+        }
       }
       const test = await loadSplitData(config, mode, dirs, 'test');
       const { table } = test;
@@ -122,10 +145,7 @@ export async function runBaselines(
             }),
           );
         } else {
-          if (!embedder) {
-            backend ??= await createBackend(args.backend ?? EMBEDDER_DEFAULTS.backend);
-            embedder = await embedderFromArgs({ ...EMBEDDER_DEFAULTS, ...definedOnly(args) }, backend);
-          }
+          if (!embedder) throw new Error('unreachable: the labeled_knn embedder is created above');
           const k = args.k ?? 20;
           const r = await labeledKnn(train, test, { trials, sampleSize, k, rng, embedder, backend, metric: args['task-metric'] });
           selected = r.selected;
@@ -141,7 +161,17 @@ export async function runBaselines(
           );
         }
       }
-      results.push({ method, mode, outputFile, skipped: false, n: table.texts.length, voters: table.voters, selectionShare: share(selected, m) });
+      results.push({
+        method,
+        mode,
+        outputFile,
+        skipped: false,
+        n: table.texts.length,
+        voters: table.voters,
+        selectionShare: share(selected, m),
+        replaced,
+        warnings: test.warnings,
+      });
     }
   } finally {
     if (ownsEmbedder) await embedder?.dispose?.();
@@ -158,10 +188,13 @@ function print(results: readonly BaselineRunResult[], args: OutputArgs): void {
       n: r.n ?? null,
       voters: r.voters ?? null,
       selection_share: r.selectionShare ?? null,
+      replaced: r.replaced ?? null,
+      warnings: r.warnings,
     }));
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
+  for (const r of results) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   if (args.quiet) return;
   for (const r of results) {
     const who = r.mode.kind === 'multi-model' ? `model group ${r.mode.group}` : `model ${r.mode.model} (prompts)`;
@@ -170,7 +203,8 @@ function print(results: readonly BaselineRunResult[], args: OutputArgs): void {
       continue;
     }
     const shares = (r.voters ?? []).map((v, i) => `${v} ${(100 * (r.selectionShare?.[i] ?? 0)).toFixed(0)}%`).join(', ');
-    process.stdout.write(`${who}: wrote ${r.outputFile}\n  ${r.n} samples; selected: ${shares}\n`);
+    const why = r.replaced === undefined ? '' : ` (it existed with other settings: ${r.replaced})`;
+    process.stdout.write(`${who}: wrote ${r.outputFile}${why}\n  ${r.n} samples; selected: ${shares}\n`);
   }
 }
 

@@ -52,6 +52,7 @@ async function handler(args: EvaluateArgs): Promise<void> {
     const result = await evaluateMethods({ config, mode, dirs: runDirs(args), metric: args['task-metric'] });
     const { scoresFile, sampleScoresFile } = await writeScoresFiles(result);
     const chartFile = await writeScoresChart(result);
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
     for (const p of result.problems) process.stderr.write(`skipped ${result.dir}/${p.file}: ${p.reason}\n`);
     skipped += result.problems.length;
     if (args.json) {
@@ -71,6 +72,7 @@ async function handler(args: EvaluateArgs): Promise<void> {
         oracle: { mean: result.oracle.mean, per_task: result.oracle.perTask },
         best_single_voter: { name: result.bestVoter.name, mean: result.bestVoter.mean },
         problems: result.problems,
+        warnings: result.warnings,
       });
     } else if (!args.quiet) {
       process.stdout.write(`${describeMode(mode)}: ${result.n} test samples, ${result.methods.length} method files\n`);

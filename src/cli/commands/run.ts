@@ -98,6 +98,7 @@ async function handler(args: RunArgs): Promise<void> {
           output_file: r.outputFile,
           plot_file: r.plotFile ?? null,
           skipped: r.skipped,
+          replaced: r.replaced ?? null,
           n: r.n,
           voters: r.voters,
           embedder: r.embedder,
