@@ -12,6 +12,7 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
+import { paperCommand } from './commands/paper.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { coverageCommand, mbrCommand, methodsCommand, voteCommand } from './commands/select.js';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     .command(automixCommand)
     .command(serveCommand)
     .command(ensembleCommand)
+    .command(paperCommand)
     .command(mbrCommand)
     .command(voteCommand)
     .command(coverageCommand)
