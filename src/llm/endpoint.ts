@@ -86,6 +86,19 @@ export interface CompleteOptions {
   /** Draws this call's backoff jitter; one per call keeps the delays independent of scheduling. @default the endpoint's */
   readonly rng?: Rng;
   readonly onRetry?: (event: RetryEvent) => void;
+  /**
+   * Accept a choice without content (`content: null`, e.g. `finish_reason: content_filter`) as "".
+   * Otherwise such an answer is a failed attempt: retried, then reported with its finish reason.
+   */
+  readonly allowEmpty?: boolean;
+}
+
+/** A 200 answer with a choice that has no content (its finish reason says why). */
+export class EmptyAnswerError extends Error {
+  override readonly name = 'EmptyAnswerError';
+  constructor(readonly finishReason: string | null) {
+    super(`no content in the answer (finish_reason: ${finishReason ?? 'none'}; --allow-empty keeps it as "")`);
+  }
 }
 
 export class LlmCallError extends UserInputError {
@@ -139,6 +152,7 @@ function classify(error: unknown): Outcome {
     return { kind: 'fatal', reason };
   }
   if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
+  if (error instanceof EmptyAnswerError) return { kind: 'retry', reason: error.message, rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
   return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };
 }
@@ -200,7 +214,13 @@ export class Endpoint {
     return c;
   }
 
-  private async once(key: string, request: CompletionRequest, signal?: AbortSignal): Promise<Omit<CompletionResult, 'attempts'>> {
+  private async once(key: string, request: CompletionRequest, signal?: AbortSignal, allowEmpty = false): Promise<Omit<CompletionResult, 'attempts'>> {
+    const texts = (raw: readonly (string | null | undefined)[], reasons: readonly (string | null)[]): string[] =>
+      raw.map((t, i) => {
+        if (typeof t === 'string') return t;
+        if (!allowEmpty) throw new EmptyAnswerError(reasons[i]);
+        return '';
+      });
     const p = effectiveParams(this.model, request.params);
     const common = {
       model: this.model.model,
@@ -217,13 +237,15 @@ export class Endpoint {
       const r = await client.completions.create({ ...common, prompt, stream: false }, { signal });
       if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
       const choices = [...r.choices].sort((a, b) => a.index - b.index);
-      return { texts: choices.map((c) => c.text ?? ''), finishReasons: choices.map((c) => c.finish_reason ?? null), usage: r.usage ?? undefined };
+      const finishReasons = choices.map((c) => c.finish_reason ?? null);
+      return { texts: texts(choices.map((c) => c.text), finishReasons), finishReasons, usage: r.usage ?? undefined };
     }
     const messages = typeof request.prompt === 'string' ? [{ role: 'user' as const, content: request.prompt }] : request.prompt.map((m) => ({ ...m }));
     const r = await client.chat.completions.create({ ...common, messages, stream: false }, { signal });
     if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
     const choices = [...r.choices].sort((a, b) => a.index - b.index);
-    return { texts: choices.map((c) => c.message?.content ?? ''), finishReasons: choices.map((c) => c.finish_reason ?? null), usage: r.usage ?? undefined };
+    const finishReasons = choices.map((c) => c.finish_reason ?? null);
+    return { texts: texts(choices.map((c) => c.message?.content), finishReasons), finishReasons, usage: r.usage ?? undefined };
   }
 
   /**
@@ -252,7 +274,7 @@ export class Endpoint {
             const key = this.keys[this.next % this.keys.length];
             attempts++;
             try {
-              return { kind: 'ok' as const, result: await this.once(key, request, signal) };
+              return { kind: 'ok' as const, result: await this.once(key, request, signal, options.allowEmpty) };
             } catch (error) {
               // The SDK reports an abort as its own error; the caller's reason says why.
               if (signal?.aborted) throw signal.reason;

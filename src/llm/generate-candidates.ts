@@ -24,6 +24,8 @@ export interface GenerateOptions extends GenerationSettings {
   readonly redo?: boolean;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly signal?: AbortSignal;
+  /** Keep an answer without content (e.g. `finish_reason: content_filter`) as "" instead of failing. */
+  readonly allowEmpty?: boolean;
 }
 
 export interface GeneratedFile {
@@ -57,7 +59,7 @@ export async function generateCandidates(config: DatasetConfig, mode: VoterMode,
   if (options.dryRun) {
     return { files: [...kept, ...todo.map(({ split, job }) => ({ split, model: job.model, file: job.file, calls: job.calls.length, written: false }))], estimate, preview: [] };
   }
-  const texts = await runGenerationCalls(calls, { registry: options.registry, cache: options.cache, onProgress: options.onProgress, signal: options.signal, seed: options.seed });
+  const texts = await runGenerationCalls(calls, { registry: options.registry, cache: options.cache, onProgress: options.onProgress, signal: options.signal, seed: options.seed, allowEmpty: options.allowEmpty });
   const files: GeneratedFile[] = [...kept];
   const preview: { model: string; label: string; text: string }[] = [];
   let offset = 0;

@@ -6,6 +6,7 @@
  * error is thrown. Each call's backoff jitter comes from the seed and the call's key, so it does not
  * depend on the order calls happened to run in.
  */
+import { setMaxListeners } from 'node:events';
 import { Rng } from '../compute/rng.js';
 import { callKey, type GenerationCache } from './call-cache.js';
 import { CallNotStarted, effectiveParams, endpointPool, type Endpoint, type ChatMessage, type RetryEvent, type SamplingParams } from './endpoint.js';
@@ -44,6 +45,8 @@ export interface RunCallsOptions {
   readonly onRetry?: (event: RetryEvent) => void;
   /** Endpoints to reuse across runs (one per model name); created when absent. */
   readonly endpoints?: Map<string, Endpoint>;
+  /** Keep answers without content as "" instead of failing the call (their finish reason is cached). */
+  readonly allowEmpty?: boolean;
 }
 
 export interface CallEstimate {
@@ -121,6 +124,8 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
   let failure: unknown;
   // Aborted at the first failure: no new call or retry starts, backoff waits end, requests in flight finish.
   const stop = new AbortController();
+  // Every waiting retry and request in flight listens to it: many at once is the design, not a leak.
+  setMaxListeners(0, stop.signal);
   await Promise.all(
     todo.map(async (i) => {
       const call = calls[i];
@@ -129,7 +134,7 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
         const r = await e.complete(
           { prompt: call.prompt, params: call.params, label: call.label },
           // A call's jitter depends on the seed and the call only, not on which calls ran before it.
-          { signal: options.signal, stop: stop.signal, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry },
+          { signal: options.signal, stop: stop.signal, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry, allowEmpty: options.allowEmpty },
         );
         // Cache before counting it done: a kill after this line never repeats the call.
         await cache.append({ key: keys[i], model: call.model, texts: r.texts, finish_reasons: r.finishReasons, usage: r.usage });

@@ -20,6 +20,7 @@ type GenerateArgs = ArgumentsCamelCase<
       'dry-run': boolean;
       limit?: number;
       'cache-file': string;
+      'allow-empty': boolean;
       redo: boolean;
     }
 >;
@@ -35,7 +36,12 @@ function builder(y: Argv) {
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the calls and prompt tokens it would take, call nothing' })
     .option('limit', { type: 'number', describe: 'Only the first N samples: fills the cache, shows answers, writes no file' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })
-    .option('redo', { type: 'boolean', default: false, describe: 'Rewrite generation files that exist' });
+    .option('redo', { type: 'boolean', default: false, describe: 'Rewrite generation files that exist' })
+    .option('allow-empty', {
+      type: 'boolean',
+      default: false,
+      describe: 'Keep answers without content (e.g. finish_reason content_filter) as "" (default: a failed call, retried, then reported)',
+    });
 }
 
 function printResult(result: GenerateResult, args: GenerateArgs): void {
@@ -75,6 +81,7 @@ async function handler(args: GenerateArgs): Promise<void> {
         limit: args.limit,
         dryRun: args['dry-run'],
         redo: args.redo,
+        allowEmpty: args['allow-empty'],
         onProgress: (p) => {
           const made = p.done - p.cached;
           const seconds = (performance.now() - started) / 1000;

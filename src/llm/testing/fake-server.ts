@@ -17,7 +17,9 @@ export type Fault =
   | { readonly kind: 'truncated-json' }
   | { readonly kind: 'drop-connection' }
   | { readonly kind: 'unauthorized' }
-  | { readonly kind: 'forbidden' };
+  | { readonly kind: 'forbidden' }
+  /** 200 with `content: null` and `finish_reason: content_filter` (a provider's moderation). */
+  | { readonly kind: 'content-filter' };
 
 export interface ReceivedRequest {
   readonly path: string;
@@ -177,10 +179,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
     const chat = path === '/v1/chat/completions';
     const answer = options.answer ?? fakeAnswer;
+    const filtered = fault?.kind === 'content-filter';
     const choices = Array.from({ length: n }, (_, i) =>
       chat
-        ? { index: i, message: { role: 'assistant', content: answer(model, prompt, i, seed) }, finish_reason: 'stop' }
-        : { index: i, text: answer(model, prompt, i, seed), finish_reason: 'stop' },
+        ? { index: i, message: { role: 'assistant', content: filtered ? null : answer(model, prompt, i, seed) }, finish_reason: filtered ? 'content_filter' : 'stop' }
+        : { index: i, text: filtered ? null : answer(model, prompt, i, seed), finish_reason: filtered ? 'content_filter' : 'stop' },
     );
     const payload = JSON.stringify({
       id: `fake-${received.length}`,
