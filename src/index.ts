@@ -23,3 +23,4 @@ export { NumpyRandomState, pandasSamplePositions } from './compute/numpy-random.
 export * from './llm/index.js';
 export * from './automix/index.js';
 export * from './ensemble/index.js';
+export * from './paper/index.js';
