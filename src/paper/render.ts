@@ -1,6 +1,7 @@
 /** A reproduced table as Markdown, LaTeX, JSON and the printed text; written atomically. */
 import path from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
+import type { PublishedTable } from './published.js';
 import { latexTable } from './tex.js';
 import { compareCells, maxAbsDifference, type ComparedCell, type PaperTableResult } from './result.js';
 
@@ -112,4 +113,24 @@ export async function writePaperOutputs(r: PaperTableResult, outDir: string): Pr
     figures.push(file);
   }
   return { ...files, figures };
+}
+
+/** A published table alone, as Markdown (rows × columns as the paper prints them, with its source). */
+export function publishedMarkdown(t: PublishedTable): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const header = ['method', ...t.columns.map((c) => c.label)];
+  const rows = t.rows.map((r) => [r.label, ...t.columns.map((c) => {
+    const v = t.values[r.key]?.[c.key];
+    return v === undefined ? '' : v.std === undefined ? f1(v.value) : `${f1(v.value)} ± ${f1(v.std)}`;
+  })]);
+  return [
+    `**${t.title}** (${t.unit})`,
+    '',
+    `| ${header.map(esc).join(' | ')} |`,
+    `|${header.map((_, j) => (j === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+    '',
+    `Source: ${t.source.repository} @ ${t.source.commit}, \`${t.source.path}\` (${t.source.licence})${t.source.note ? `; ${t.source.note}` : ''}.`,
+    '',
+  ].join('\n');
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateAutomix, loadAutomixData } from '../../src/automix/index.js';
 import { ALPACA_ENSEMBLES, ALPACA_LEADERBOARD, PUBLISHED_TABLES } from '../../src/paper/published.js';
 import { PAPER_TABLE_IDS } from '../../src/paper/tables.js';
-import { buildAlpacaMiniature, buildAutomixMiniature, buildSmoothieMiniature, GROUPS } from '../paper/miniature.js';
+import { buildAlpacaMiniature, buildAutomixMiniature, buildSmoothieMiniature, GROUPS } from '../../src/paper/miniature.js';
 import { expectOneLineError, smoothie } from './helpers.js';
 
 let work: string;

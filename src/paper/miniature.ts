@@ -1,11 +1,13 @@
 /**
- * Miniatures of the published data layouts, built by the tests with the same folder and file names:
+ * Miniatures of the published data layouts, with the same folder and file names (the tests and the
+ * paper notebooks run every table on them when the real data is absent):
  * a `smoothie_data` folder (datasets/, multi_model_results/, multi_prompt_results/, alpaca/) and an
  * AutoMix outputs file. Voters answer well on some tasks and badly on others, so label-free methods
  * have something to find; every text is drawn from a seeded generator.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ALPACA_ENSEMBLES } from './published.js';
 
 /** A small deterministic generator (mulberry32). */
 export function prng(seed: number): () => number {
@@ -167,4 +169,12 @@ export function buildAutomixMiniature(file: string, perSplit = 40): void {
     }
   }
   write(file, lines.join('\n') + '\n');
+}
+
+/** Everything `smoothie paper all` reads: smoothie_data layout, AlpacaEval outputs, AutoMix file. */
+export function writePaperMiniature(dir: string): void {
+  buildSmoothieMiniature(dir);
+  // Smoothie-Global should find the consensus model of the AlpacaEval outputs: yi-large-preview.
+  buildAlpacaMiniature(dir, [...new Set(ALPACA_ENSEMBLES.flat())], 'yi-large-preview');
+  buildAutomixMiniature(path.join(dir, 'automix_llama2_outputs.jsonl'));
 }
