@@ -3,8 +3,10 @@
  * the model that answered (`model`, `x-smoothie-model`) and the routing facts (`smoothie`: strategy,
  * escalation, confidence, weights, cost). Streaming sends the answer as server-sent events once routed.
  * Requests run at most `maxConcurrency` at a time with at most `maxQueue` waiting (503 beyond); bad
- * requests get 400 JSON errors, failed upstream calls 502 with the reason; `close()` stops accepting
- * and waits for the requests in flight.
+ * requests get 400 JSON errors, bodies over `maxBodyBytes` 413, failed upstream calls 502 with the
+ * reason. `close()` drains: the listener stops, idle keep-alive connections close, every later request
+ * on an open connection gets 503 with `Connection: close`, responses in flight carry `Connection:
+ * close`, and after `drainTimeoutMs` the connections still open are cut.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,15 +25,20 @@ export interface ServeOptions {
   readonly maxConcurrency?: number;
   /** Requests waiting beyond those; more get 503. @default 1024 */
   readonly maxQueue?: number;
-  /** Largest request body. @default 4 MiB */
+  /** Largest request body; larger ones get 413. @default 4 MiB */
   readonly maxBodyBytes?: number;
+  /** How long `close()` waits for the requests in flight before cutting the connections. @default 30000 */
+  readonly drainTimeoutMs?: number;
 }
 
 export interface RouterServer {
   readonly url: string;
   readonly server: Server;
-  /** Stops accepting connections and resolves when the requests in flight are answered. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting requests and resolves when the requests in flight are answered, or when the drain
+   * timeout cut them (`drained: false`).
+   */
+  close(): Promise<{ readonly drained: boolean }>;
 }
 
 const MessageSchema = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string() });
@@ -60,21 +67,35 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
+/**
+ * The body as text; over `limit` bytes a 413. The rest of a body that is too large is read and
+ * dropped (up to a bound), so the client gets the 413 instead of a connection reset.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length']);
+    let tooLarge = Number.isFinite(declared) && declared > limit;
+    const tooLargeError = (): HttpError =>
+      new HttpError(413, `request body over ${limit} bytes (the server's --max-body)`, 'invalid_request_error');
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, `request body over ${limit} bytes`, 'invalid_request_error'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(c);
+      // Past a generous bound, stop reading: the connection is closed after the 413.
+      else if (size > limit + DRAIN_BODY_BYTES) {
+        req.pause();
+        reject(tooLargeError());
+      }
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (tooLarge ? reject(tooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
+
+/** Bytes of an over-limit body read and dropped before the server stops reading it. */
+const DRAIN_BODY_BYTES = 64 * 2 ** 20;
 
 /** Routing facts returned beside the answer. */
 function routingFacts(r: RouteResult): Record<string, unknown> {
@@ -87,7 +108,11 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
   const queue = new PQueue({ concurrency: options.maxConcurrency ?? 32 });
   const maxQueue = options.maxQueue ?? 1024;
   const maxBody = options.maxBodyBytes ?? 4 * 2 ** 20;
+  const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   let counter = 0;
+  let draining = false;
+  /** Headers every response gets: once draining, `Connection: close` so keep-alive clients go away. */
+  const closing = (): Record<string, string> => (draining ? { connection: 'close' } : {});
 
   const complete = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let parsed: z.infer<typeof ChatRequestSchema>;
@@ -123,11 +148,11 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
           choices: [{ index: 0, message: { role: 'assistant', content: result.output }, finish_reason: 'stop' }],
           smoothie: routingFacts(result),
         },
-        headers,
+        { ...headers, ...closing() },
       );
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers, ...closing() });
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
       `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: result.model, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
     res.write(chunk({ role: 'assistant' }, null));
@@ -139,6 +164,11 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
   const server = createServer((req, res) => {
     const url = req.url?.split('?')[0] ?? '/';
     const handle = async (): Promise<void> => {
+      // A keep-alive client that sends after close() began: not accepted, and told to go away.
+      if (draining) {
+        req.resume();
+        throw new HttpError(503, 'shutting down', 'overloaded');
+      }
       if (url === '/health' || url === '/v1/health') {
         if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
         return sendJson(res, 200, { status: 'ok', strategy: router.strategy, in_flight: queue.pending, queued: queue.size });
@@ -151,8 +181,14 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
     };
     handle().catch((error: unknown) => {
       const e = error instanceof HttpError ? error : new HttpError(500, 'internal error', 'server_error');
-      if (!res.headersSent) sendJson(res, e.status, { error: { message: e.message, type: e.type } }, e.status === 503 ? { 'retry-after': '1' } : {});
+      // After a 413 the rest of the body may be unread: the connection cannot be reused.
+      const extra = { ...(e.status === 503 ? { 'retry-after': '1' } : {}), ...(e.status === 413 || draining ? { connection: 'close' } : {}) };
+      if (!res.headersSent) sendJson(res, e.status, { error: { message: e.message, type: e.type } }, extra);
       else res.end();
+    });
+    // While draining, a connection is closed as soon as it has nothing in flight.
+    res.on('finish', () => {
+      if (draining) server.closeIdleConnections();
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -164,10 +200,20 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
     url: `http://${address.address}:${address.port}`,
     server,
     close: async () => {
+      draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await queue.onIdle();
-      await closed;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), drainTimeoutMs);
+      });
+      const drained = !(await Promise.race([Promise.all([queue.onIdle(), closed]).then(() => false), timedOut]));
+      clearTimeout(timer);
+      if (!drained) {
+        server.closeAllConnections();
+        await closed;
+      }
+      return { drained };
     },
   };
 }

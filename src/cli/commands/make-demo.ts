@@ -1,20 +1,21 @@
 /** `smoothie make-demo`: regenerate the shipped demo dataset and generations deterministically. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { writeDemo } from '../../demo/make-demo.js';
+import { outputOptions, type OutputArgs } from '../options.js';
 
-type DemoArgs = ArgumentsCamelCase<{ 'data-dir': string; 'results-dir': string; seed: number; quiet: boolean }>;
+type DemoArgs = ArgumentsCamelCase<OutputArgs & { 'data-dir': string; 'results-dir': string; seed: number }>;
 
 export const makeDemoCommand: CommandModule<object, DemoArgs> = {
   command: 'make-demo',
   describe: 'Write the demo dataset (3 question types × 5 synthetic models of known quality)',
   builder: ((y: Argv) =>
-    y
+    outputOptions(y)
       .option('data-dir', { type: 'string', default: 'results/datasets' })
       .option('results-dir', { type: 'string', default: 'results' })
-      .option('seed', { type: 'number', default: 20241210 })
-      .option('quiet', { type: 'boolean', default: false })) as unknown as CommandModule<object, DemoArgs>['builder'],
+      .option('seed', { type: 'number', default: 20241210 })) as unknown as CommandModule<object, DemoArgs>['builder'],
   handler: async (args) => {
     const files = await writeDemo({ dataDir: args['data-dir'], resultsDir: args['results-dir'] }, args.seed);
-    if (!args.quiet) process.stdout.write(`wrote ${files.length} files:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify({ seed: args.seed, files }, null, 2)}\n`);
+    else if (!args.quiet) process.stdout.write(`wrote ${files.length} files:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
   },
 };

@@ -1,39 +1,72 @@
 /** `smoothie serve`: a saved router as an OpenAI-compatible chat completions server. */
 import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { UserInputError } from '../../errors/index.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
+import { outputOptions, type OutputArgs } from '../options.js';
 
-type ServeArgs = ArgumentsCamelCase<{ router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; quiet: boolean }>;
+type ServeArgs = ArgumentsCamelCase<
+  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number }
+>;
+
+const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
+
+/** `4mb`, `512KiB`, `1048576`: bytes. */
+export function parseByteSize(text: string, flag = '--max-body'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  const unit = m?.[2].toLowerCase() ?? '';
+  if (!m || !Object.hasOwn(UNITS, unit) || Number(m[1]) <= 0) {
+    throw new UserInputError(`must be a size such as 4mb, 512kb or 1048576 (bytes), got '${text}'`, { field: flag });
+  }
+  return Math.floor(Number(m[1]) * UNITS[unit]);
+}
 
 function builder(y: Argv) {
-  return y
+  return outputOptions(y)
     .option('router', { type: 'string', demandOption: true, describe: 'Router file written by router.save()' })
     .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry the router calls (needed by the cascades)' })
     .option('host', { type: 'string', default: '127.0.0.1' })
     .option('port', { type: 'number', default: 8000, describe: '0 picks a free port' })
     .option('max-concurrency', { type: 'number', default: 32, describe: 'Requests routed at once' })
     .option('max-queue', { type: 'number', default: 1024, describe: 'Requests waiting beyond those (more get 503)' })
-    .option('quiet', { type: 'boolean', default: false });
+    .option('max-body', { type: 'string', default: '4mib', describe: 'Largest request body (larger ones get 413), e.g. 4mb, 20MiB, 1048576' })
+    .option('drain-timeout', { type: 'number', default: 30, describe: 'Seconds SIGTERM/SIGINT waits for the requests in flight before closing their connections' });
 }
 
 async function handler(args: ServeArgs): Promise<void> {
+  const maxBodyBytes = parseByteSize(args['max-body']);
+  const drainTimeout = args['drain-timeout'];
+  if (!Number.isFinite(drainTimeout) || drainTimeout < 0) throw new UserInputError(`must be a number of seconds ≥ 0, got ${drainTimeout}`, { field: '--drain-timeout' });
   const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
   const router = await loadRouter(args.router, { registry });
-  const served = await serveRouter(router, { host: args.host, port: args.port, maxConcurrency: args['max-concurrency'], maxQueue: args['max-queue'] });
-  if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${served.url}/v1/chat/completions (health: ${served.url}/health)\n`);
-  await new Promise<void>((resolve) => {
+  const served = await serveRouter(router, {
+    host: args.host,
+    port: args.port,
+    maxConcurrency: args['max-concurrency'],
+    maxQueue: args['max-queue'],
+    maxBodyBytes,
+    drainTimeoutMs: drainTimeout * 1000,
+  });
+  const endpoint = `${served.url}/v1/chat/completions`;
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, max_body_bytes: maxBodyBytes })}\n`);
+  } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health)\n`);
+  const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      served.close().then(resolve, resolve);
+      served.close().then(resolve, () => resolve({ drained: false }));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
   await router.dispose();
-  if (!args.quiet) process.stdout.write('stopped: every request in flight was answered\n');
+  if (args.json) process.stdout.write(`${JSON.stringify({ event: 'stopped', drained })}\n`);
+  else if (!args.quiet) {
+    process.stdout.write(drained ? 'stopped: every request in flight was answered\n' : `stopped: the drain timeout (${drainTimeout} s) cut the requests still in flight\n`);
+  }
 }
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
