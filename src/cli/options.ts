@@ -1,5 +1,7 @@
 /** Flag groups shared by several commands, and their translation into library options. */
+import os from 'node:os';
 import type { Argv } from 'yargs';
+import { loadOnnxRuntime } from '../compute/onnx.js';
 import { BACKEND_NAMES, type Backend } from '../compute/backend.js';
 import { DISTANCE_METRICS, KNN_METHODS } from '../compute/knn.js';
 import type { DatasetConfig } from '../data/config.js';
@@ -37,7 +39,13 @@ export function embedderOptions<T>(y: Argv<T>) {
       describe: "Embedder: use | hash[:<n_features>] | glove | transformers:<model id or folder>",
     })
     .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
-    .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: ['cpu', 'cuda'], describe: 'Device for transformers: embedders' })
+    .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: ['cpu', 'cuda', 'webgpu'], describe: 'Device of the ONNX embedders: webgpu (use, transformers:), cuda (transformers:)' })
+    .option('runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], default: 'auto', describe: 'What runs use: onnx (onnxruntime-node, every core), tfjs (--backend), auto (onnx when installed)' })
+    .option('workers', { type: 'string', default: 'auto', describe: 'Worker threads for use/transformers: (auto: one per core where the engine uses one core, i.e. use on tfjs)' })
+    .option('threads', { type: 'number', describe: 'ONNX Runtime threads per embedder (default: every core, 1 per pool worker)' })
+    .option('batch-size', { type: 'number', describe: 'Texts per forward pass (default 32)' })
+    .option('dtype', { type: 'string', describe: 'transformers: weights variant (fp32, fp16, q8, ...; default fp32)' })
+    .option('max-length', { type: 'number', describe: 'transformers: tokens per text (default: sentence_bert_config.json max_seq_length, else the tokenizer\'s)' })
     .option('cache-dir', { type: 'string', default: EMBEDDER_DEFAULTS['cache-dir'], describe: 'Embedding cache (reruns do not recompute)' })
     .option('cache', { type: 'boolean', default: EMBEDDER_DEFAULTS.cache, describe: 'Read and write the embedding cache (--no-cache to skip)' });
 }
@@ -65,14 +73,43 @@ export interface EmbedderArgs {
   readonly device: string;
   readonly 'cache-dir': string;
   readonly cache: boolean;
+  readonly runtime?: string;
+  readonly workers?: string | number;
+  readonly threads?: number;
+  readonly 'batch-size'?: number;
+  readonly dtype?: string;
+  readonly 'max-length'?: number;
+}
+
+/**
+ * `--workers auto`: a pool of one worker per core where the engine itself uses one core (`use` on
+ * the tfjs runtime: tfjs-wasm runs single-threaded in Node); ONNX Runtime already runs every core.
+ */
+async function resolveWorkers(args: EmbedderArgs): Promise<number> {
+  const value = args.workers ?? 'auto';
+  if (value !== 'auto') {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UserInputError(`must be 'auto' or a positive integer, got '${value}'`, { field: '--workers' });
+    return n;
+  }
+  const name = args.embedder.split(':')[0];
+  if (name !== 'use') return 1;
+  const onnx = args.runtime !== 'tfjs' && (await loadOnnxRuntime()) !== undefined;
+  return onnx ? 1 : Math.max(1, os.availableParallelism());
 }
 
 /** The embedder the flags ask for, on the given backend, cached unless --no-cache. */
-export function embedderFromArgs(args: EmbedderArgs, backend: Backend): Promise<Embedder> {
+export async function embedderFromArgs(args: EmbedderArgs, backend: Backend): Promise<Embedder> {
   return createEmbedder(args.embedder, {
     backend: backend.name,
-    device: args.device as 'cpu' | 'cuda',
+    device: args.device as 'cpu' | 'cuda' | 'webgpu',
     cacheDir: args.cache ? args['cache-dir'] : undefined,
+    runtime: (args.runtime ?? 'auto') as 'auto' | 'onnx' | 'tfjs',
+    workers: await resolveWorkers(args),
+    threads: args.threads,
+    batchSize: args['batch-size'],
+    dtype: args.dtype,
+    maxLength: args['max-length'],
   });
 }
 

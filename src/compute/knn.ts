@@ -17,6 +17,11 @@
 import hnswlib from 'hnswlib-node';
 import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
+import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType, type OrtModule, type OrtSession } from './onnx.js';
+
+/** What computes the exact search's Gram blocks. */
+export const GRAM_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+export type GramEngine = (typeof GRAM_ENGINES)[number];
 
 export const KNN_METHODS = ['exact', 'hnsw', 'auto'] as const;
 export type KnnMethod = (typeof KNN_METHODS)[number];
@@ -46,12 +51,19 @@ export interface KnnOptions {
   readonly metric?: DistanceMetric;
   /** @default 'auto' */
   readonly method?: KnnMethod;
-  /** tfjs backend for the exact Gram products. @default the `auto` backend */
+  /**
+   * Engine of the exact Gram products: `onnx` is onnxruntime-node's matrix product on every core
+   * (~8× tfjs-wasm on 2 cores), `tfjs` the tfjs `backend`; `auto` takes onnx when onnxruntime-node
+   * loads, unless the tfjs backend is tensorflow-gpu. Neighbour sets are identical either way (the
+   * float64 re-ranking makes them exact). @default 'auto'
+   */
+  readonly engine?: GramEngine;
+  /** tfjs backend for the exact Gram products on the tfjs engine. @default the `auto` backend */
   readonly backend?: Backend;
   /** Seeds HNSW's level generator. @default 42 */
   readonly seed?: number;
   readonly hnsw?: HnswOptions;
-  /** Rows per Gram block: a block holds blockRows² float32 values. @default 512 */
+  /** Rows per Gram block: a block holds blockRows² float32 values. @default 1024 on onnx, 512 on tfjs */
   readonly blockRows?: number;
   /** Called as work completes (Gram blocks, or HNSW insertions + searches). */
   readonly onProgress?: (done: number, total: number) => void;
@@ -159,18 +171,62 @@ function blocksOf(n: number, size: number): Block[] {
   return out;
 }
 
-async function exactKnn(
-  ref: NdArray,
-  qry: NdArray,
-  k: number,
-  normalise: boolean,
-  backend: Backend,
-  blockRows: number,
-  onProgress?: (done: number, total: number) => void,
-): Promise<Neighbours> {
+let onnxNearest: Promise<OrtSession> | undefined;
+
+/**
+ * One ONNX Runtime session, shared by every search of the process, that returns for each query row
+ * of a block its `keep` smallest values of ‖r‖² − 2·q·r over a reference block (ascending; ties to
+ * the lower index, as ONNX TopK specifies): the Gram product and the selection run natively on
+ * every core, and JavaScript only merges `keep` candidates per row and block.
+ */
+function onnxNearestSession(ort: OrtModule): Promise<OrtSession> {
+  onnxNearest ??= (async () => {
+    const g = new OnnxGraphBuilder('nearest');
+    const q = g.input('q', OnnxType.float, ['rows', 'd']);
+    const rT = g.input('rT', OnnxType.float, ['d', 'cols']);
+    const rNorm = g.input('r_norm', OnnxType.float, ['cols']);
+    const keep = g.input('keep', OnnxType.int64, [1]);
+    const dots = g.node('MatMul', [q, rT]);
+    const partial = g.node('Sub', [rNorm, g.node('Mul', [dots, g.scalar('two', 2)])]);
+    const [values, indices] = g.nodeN('TopK', [partial, keep], 2, { axis: 1, largest: 0, sorted: 1 });
+    g.rename(values, 'values');
+    g.rename(indices, 'indices');
+    g.output('values', OnnxType.float, ['rows', 'keep']);
+    g.output('indices', OnnxType.int64, ['rows', 'keep']);
+    return createOnnxSession(ort, g.toBytes(), defaultIntraOpThreads());
+  })();
+  return onnxNearest;
+}
+
+/** The engine the options ask for: onnxruntime-node when it loads (unless `tfjs`), else the tfjs backend. */
+async function resolveEngine(engine: GramEngine, backend: Backend | undefined): Promise<{ ort: OrtModule } | { backend: Backend }> {
+  if (engine !== 'tfjs' && !(engine === 'auto' && backend?.name === 'tensorflow-gpu')) {
+    const ort = await loadOnnxRuntime();
+    if (ort) return { ort };
+    if (engine === 'onnx') throw new Error("kNearest: engine 'onnx' needs onnxruntime-node, which is not installed (npm install onnxruntime-node)");
+  }
+  return { backend: backend ?? (await createBackend('auto')) };
+}
+
+/** Float64 copies, norms and the float32 error terms one exact search needs. */
+interface ExactProblem {
+  readonly nr: number;
+  readonly nq: number;
+  readonly d: number;
+  readonly k: number;
+  readonly symmetric: boolean;
+  readonly r64: Float64Array;
+  readonly q64: Float64Array;
+  readonly rNorm: Float64Array;
+  readonly qNorm: Float64Array;
+  readonly maxRNorm: number;
+  /** Candidates kept per query: a few beyond k let the float64 re-ranking see what rounding could misplace. */
+  readonly keep: number;
+}
+
+function exactProblem(ref: NdArray, qry: NdArray, k: number, normalise: boolean): ExactProblem {
   const { n: nr, d } = rowsOf(ref, 'reference');
   const { n: nq } = rowsOf(qry, 'queries');
-  const { tf } = backend;
   const symmetric = ref === qry;
   const r64 = toFloat64(ref, normalise);
   const q64 = symmetric ? r64 : toFloat64(qry, normalise);
@@ -178,24 +234,25 @@ async function exactKnn(
   const qNorm = symmetric ? rNorm : squaredNorms(q64, nq, d);
   let maxRNorm = 0;
   for (let j = 0; j < nr; j++) maxRNorm = Math.max(maxRNorm, Math.sqrt(rNorm[j]));
-  const u = 2 ** -24;
-  const gamma = (d * u) / (1 - d * u);
+  return { nr, nq, d, k, symmetric, r64, q64, rNorm, qNorm, maxRNorm, keep: k + Math.min(nr - k, 4) };
+}
 
-  // A few candidates beyond k let the float64 re-ranking see what rounding could misplace.
-  const extra = Math.min(nr - k, 4);
-  const keep = k + extra;
-  const cand = new CandidateLists(nq, keep);
-  const qBlocks = blocksOf(nq, blockRows);
-  const rBlocks = symmetric ? qBlocks : blocksOf(nr, blockRows);
-  // Query blocks rows × d, reference blocks transposed to d × rows: tfjs-wasm's plain matmul is
-  // ~10× faster than its transposeB variant.
-  const tensorOf = (x: Float64Array, b: Block, transpose: boolean) => {
-    const out = new Float32Array(b.rows * d);
-    for (let i = 0; i < b.rows; i++) {
-      for (let j = 0; j < d; j++) out[transpose ? j * b.rows + i : i * d + j] = x[(b.start + i) * d + j];
-    }
-    return transpose ? tf.tensor2d(out, [d, b.rows]) : tf.tensor2d(out, [b.rows, d]);
-  };
+/** Rows [start, start + rows) of x as float32, row-major (rows × d) or transposed (d × rows). */
+function blockOf(x: Float64Array, b: Block, d: number, transpose: boolean): Float32Array {
+  const out = new Float32Array(b.rows * d);
+  for (let i = 0; i < b.rows; i++) {
+    for (let j = 0; j < d; j++) out[transpose ? j * b.rows + i : i * d + j] = x[(b.start + i) * d + j];
+  }
+  return out;
+}
+
+/** Candidates from tfjs Gram blocks, scanned in JavaScript (the upper triangle only when symmetric). */
+async function tfjsCandidates(p: ExactProblem, backend: Backend, blockRows: number, onProgress?: (done: number, total: number) => void): Promise<CandidateLists> {
+  const { tf } = backend;
+  const { d, symmetric, qNorm, rNorm } = p;
+  const cand = new CandidateLists(p.nq, p.keep);
+  const qBlocks = blocksOf(p.nq, blockRows);
+  const rBlocks = symmetric ? qBlocks : blocksOf(p.nr, blockRows);
   /** Offers a rows × cols block of dot products (row-major) to the rows' candidate lists. */
   const scan = (dots: Float32Array, rowsBlock: Block, colsBlock: Block, rowNorm: Float64Array, colNorm: Float64Array): void => {
     const cols = colsBlock.rows;
@@ -213,13 +270,15 @@ async function exactKnn(
       }
     }
   };
-  const rTensors = rBlocks.map((b) => tensorOf(r64, b, true));
+  // Reference blocks transposed to d × rows: tfjs-wasm's plain matmul is ~10× faster than its
+  // transposeB variant.
+  const rTensors = rBlocks.map((b) => tf.tensor2d(blockOf(p.r64, b, d, true), [d, b.rows]));
   let mirror = new Float32Array(0);
   const totalBlocks = symmetric ? (qBlocks.length * (qBlocks.length + 1)) / 2 : qBlocks.length * rBlocks.length;
   let doneBlocks = 0;
   try {
     for (const [bi, qb] of qBlocks.entries()) {
-      const qTensor = tensorOf(q64, qb, false);
+      const qTensor = tf.tensor2d(blockOf(p.q64, qb, d, false), [qb.rows, d]);
       try {
         for (const [bj, rb] of rBlocks.entries()) {
           // Symmetric: block (bj, bi) below the diagonal is the transpose of (bi, bj), done already.
@@ -242,7 +301,57 @@ async function exactKnn(
   } finally {
     for (const t of rTensors) t.dispose();
   }
+  return cand;
+}
 
+/** Candidates from ONNX Runtime: per block, the Gram product and a TopK run natively. */
+async function onnxCandidates(p: ExactProblem, ort: OrtModule, blockRows: number, onProgress?: (done: number, total: number) => void): Promise<CandidateLists> {
+  const session = await onnxNearestSession(ort);
+  const { d } = p;
+  const cand = new CandidateLists(p.nq, p.keep);
+  const qBlocks = blocksOf(p.nq, blockRows);
+  const rBlocks = blocksOf(p.nr, blockRows);
+  const rights = rBlocks.map((b) => ({
+    rT: new ort.Tensor('float32', blockOf(p.r64, b, d, true), [d, b.rows]),
+    norm: new ort.Tensor('float32', Float32Array.from(p.rNorm.subarray(b.start, b.start + b.rows)), [b.rows]),
+    keep: new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.min(p.keep, b.rows))), [1]),
+  }));
+  const total = qBlocks.length * rBlocks.length;
+  let done = 0;
+  for (const qb of qBlocks) {
+    const q = new ort.Tensor('float32', blockOf(p.q64, qb, d, false), [qb.rows, d]);
+    for (const [bj, rb] of rBlocks.entries()) {
+      const { rT, norm, keep } = rights[bj];
+      const out = await session.run({ q, rT, r_norm: norm, keep });
+      const values = out.values.data as Float32Array;
+      const indices = out.indices.data as BigInt64Array;
+      const width = values.length / qb.rows;
+      for (let r = 0; r < qb.rows; r++) {
+        const row = qb.start + r;
+        const qn = p.qNorm[row];
+        for (let t = 0; t < width; t++) {
+          const v = qn + values[r * width + t];
+          // Sorted ascending: nothing after a rejected value can enter.
+          if (v > cand.worst[row]) break;
+          cand.push(row, v, rb.start + Number(indices[r * width + t]));
+        }
+      }
+      onProgress?.(++done, total);
+    }
+  }
+  return cand;
+}
+
+/**
+ * The k nearest per query from its candidates (approximate squared distances, ascending): sets
+ * the float32 rounding cannot change are final; otherwise the candidates within reach of the k-th
+ * (or, with more near-ties than candidates, every row) are re-measured in float64.
+ */
+function rerank(p: ExactProblem, cand: CandidateLists): Neighbours {
+  const { nq, nr, d, k, keep, q64, r64, qNorm, maxRNorm } = p;
+  const extra = keep - k;
+  const u = 2 ** -24;
+  const gamma = (d * u) / (1 - d * u);
   const indices = new Int32Array(nq * k);
   const distances = new Float64Array(nq * k);
   const exact = new CandidateLists(1, k);
@@ -250,7 +359,9 @@ async function exactKnn(
     const base = q * keep;
     const values = cand.values.subarray(base, base + keep);
     const qn = qNorm[q];
-    // Anything whose exact distance could beat the k-th neighbour's lies within `limit`.
+    // Anything whose exact distance could beat the k-th neighbour's lies within `limit`: twice the
+    // float32 error of one approximate value (Gram rounding γ_d·‖q‖·‖r‖ plus the roundings of
+    // the norm terms, each within u·(‖q‖² + ‖r‖²)).
     const slack = 4 * gamma * Math.sqrt(qn) * maxRNorm + 8 * u * (qn + maxRNorm * maxRNorm);
     const limit = values[k - 1] + slack;
     if (extra === 0 || values[k] > limit) {
@@ -349,6 +460,11 @@ export async function kNearest(reference: NdArray, queries: NdArray, options: Kn
   const normalise = (options.metric ?? 'euclidean') === 'cosine';
   const method = resolveKnnMethod(options.method ?? 'auto', nr);
   if (method === 'hnsw') return hnswKnn(reference, queries, k, normalise, options.seed ?? 42, options.hnsw ?? {}, options.onProgress);
-  const backend = options.backend ?? (await createBackend('auto'));
-  return exactKnn(reference, queries, k, normalise, backend, options.blockRows ?? 512, options.onProgress);
+  const engine = await resolveEngine(options.engine ?? 'auto', options.backend);
+  const problem = exactProblem(reference, queries, k, normalise);
+  const candidates =
+    'ort' in engine
+      ? await onnxCandidates(problem, engine.ort, options.blockRows ?? 1024, options.onProgress)
+      : await tfjsCandidates(problem, engine.backend, options.blockRows ?? 512, options.onProgress);
+  return rerank(problem, candidates);
 }

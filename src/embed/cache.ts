@@ -144,9 +144,10 @@ export class CachedEmbedder implements Embedder {
     });
 
     let done = await this.readCached(byKey);
+    const cached = done;
     this.stats.hits += done;
     this.stats.misses += texts.length - done;
-    options.onProgress?.(done, texts.length);
+    options.onProgress?.(done, texts.length, cached);
 
     const missing = [...byText.values()].filter((e) => e.vector === undefined);
     if (missing.length > 0) {
@@ -155,7 +156,12 @@ export class CachedEmbedder implements Embedder {
       try {
         for (let start = 0; start < missing.length; start += this.chunkSize) {
           const chunk = missing.slice(start, start + this.chunkSize);
-          const result = await this.inner.embed(chunk.map((e) => e.text));
+          // Progress within a chunk counts distinct texts (duplicates arrive with their chunk).
+          const before = done;
+          const result = await this.inner.embed(
+            chunk.map((e) => e.text),
+            { onProgress: (inner) => options.onProgress?.(Math.min(texts.length, before + inner), texts.length, cached) },
+          );
           const dim = result.shape[1];
           if (result.shape[0] !== chunk.length || result.shape.length !== 2) {
             throw new Error(`embedder ${this.id} returned shape [${result.shape.join(', ')}] for ${chunk.length} texts`);
@@ -172,7 +178,7 @@ export class CachedEmbedder implements Embedder {
           chunk.forEach((e, i) => (e.vector = result.data.slice(i * dim, (i + 1) * dim)));
           this.stats.computed += chunk.length;
           done += chunk.reduce((sum, e) => sum + e.rows.length, 0);
-          options.onProgress?.(done, texts.length);
+          options.onProgress?.(done, texts.length, cached);
         }
       } finally {
         await handle?.close();

@@ -80,9 +80,10 @@ export async function loadPrecomputedEmbeddings(
 export async function embedSplit(
   data: SplitData,
   embedder: Embedder,
-  options: { readonly clean: boolean; readonly stage: string; readonly onProgress?: (e: { stage: string; done: number; total: number }) => void },
+  options: { readonly clean: boolean; readonly stage: string; readonly onProgress?: (e: { stage: string; done: number; total: number; cached?: number }) => void },
 ): Promise<{ inputs: NdArray<Float32Array>; generations: NdArray<Float32Array> }> {
-  const progress = (what: string) => (done: number, total: number) => options.onProgress?.({ stage: `${options.stage} ${what}`, done, total });
+  const progress = (what: string) => (done: number, total: number, cached?: number) =>
+    options.onProgress?.({ stage: `${options.stage} ${what}`, done, total, cached });
   const inputs = await embedder.embed(
     data.rows.map((r) => r.embedding_input),
     { onProgress: progress('inputs') },

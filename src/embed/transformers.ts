@@ -18,11 +18,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { UserInputError } from '../errors/index.js';
+import { planBatches } from './batches.js';
 import type { EmbedOptions, Embedder } from './types.js';
 
 type TransformersLib = typeof import('@huggingface/transformers');
@@ -55,10 +56,19 @@ const TASK = 'feature-extraction';
 const HUB_REVISION = 'main';
 
 export interface TransformersEmbedderOptions {
-  /** `cuda` uses onnxruntime-node's CUDA provider (Linux x64, CUDA 12). @default 'cpu' */
-  readonly device?: 'cpu' | 'cuda';
+  /**
+   * `cuda` uses onnxruntime-node's CUDA provider (Linux x64, CUDA 12, installed separately);
+   * `webgpu` its built-in WebGPU provider (Vulkan on Linux: a GPU with no CUDA libraries). @default 'cpu'
+   */
+  readonly device?: 'cpu' | 'cuda' | 'webgpu';
   /** Texts per forward pass. @default 32 */
   readonly batchSize?: number;
+  /**
+   * Tokens read per text; longer texts are truncated, as sentence-transformers does.
+   * @default `max_seq_length` of the folder's sentence_bert_config.json (sentence-transformers'
+   * own limit, e.g. 384 for all-mpnet-base-v2), else the tokenizer's `model_max_length`
+   */
+  readonly maxLength?: number;
   /** Weights variant (`fp32`, `fp16`, `q8`, ...); the library's default (fp32 on cpu) when unset. */
   readonly dtype?: string;
   /** Folder searched for `<localModelPath>/<model>` before the hub cache. */
@@ -190,19 +200,33 @@ function loadError(
   return new UserInputError(`${prefix}: ${firstLine(error)}`);
 }
 
+/** `max_seq_length` from a sentence-transformers folder's sentence_bert_config.json, if any. */
+async function sentenceTransformersMaxLength(dir: string): Promise<number | undefined> {
+  try {
+    const config = JSON.parse(await readFile(path.join(dir, 'sentence_bert_config.json'), 'utf8')) as { max_seq_length?: unknown };
+    return typeof config.max_seq_length === 'number' && config.max_seq_length > 0 ? config.max_seq_length : undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserInputError(`cannot read max_seq_length: ${firstLine(error)}`, { file: path.join(dir, 'sentence_bert_config.json') });
+  }
+}
+
 export async function createTransformersEmbedder(
   model: string,
   options: TransformersEmbedderOptions = {},
-): Promise<Embedder> {
+): Promise<Embedder & { readonly maxLength: number | undefined }> {
   const { device = 'cpu', batchSize = DEFAULT_TRANSFORMERS_BATCH_SIZE, dtype } = options;
-  if (device !== 'cpu' && device !== 'cuda') {
-    throw new UserInputError(`must be 'cpu' or 'cuda', got '${String(device)}'`, { field: 'device' });
+  if (device !== 'cpu' && device !== 'cuda' && device !== 'webgpu') {
+    throw new UserInputError(`must be 'cpu', 'cuda' or 'webgpu', got '${String(device)}'`, { field: 'device' });
   }
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new UserInputError(`must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
   }
   if (dtype !== undefined && !isDtype(dtype)) {
     throw new UserInputError(`must be one of ${Object.keys(DTYPES).join(', ')}; got '${dtype}'`, { field: 'dtype' });
+  }
+  if (options.maxLength !== undefined && (!Number.isInteger(options.maxLength) || options.maxLength < 1)) {
+    throw new UserInputError(`must be a positive integer, got ${options.maxLength}`, { field: 'maxLength' });
   }
   const source = await resolveSource(model, options.localModelPath);
   await loadLibrary();
@@ -237,16 +261,23 @@ export async function createTransformersEmbedder(
   });
 
   const { pipe, dim } = loaded;
+  // The pipeline truncates at the tokenizer's model_max_length; sentence-transformers truncates at
+  // its own max_seq_length, which is what the paper's embeddings used.
+  const maxLength = options.maxLength ?? (source.kind === 'folder' ? await sentenceTransformersMaxLength(source.dir) : undefined);
+  if (maxLength !== undefined) (pipe.tokenizer as unknown as { model_max_length: number }).model_max_length = maxLength;
+  const tokenLimit = (pipe.tokenizer as unknown as { model_max_length?: number }).model_max_length;
   let disposed = false;
   return {
     id: `transformers:${source.kind === 'folder' ? source.name : source.id}`,
-    version: `@huggingface/transformers@${env.version} ${loaded.identity} dtype:${dtype ?? 'default'}`,
+    version: `@huggingface/transformers@${env.version} ${loaded.identity} dtype:${dtype ?? 'default'}${maxLength === undefined ? '' : ` max_length:${maxLength}`}`,
+    maxLength: tokenLimit,
     dim,
     async embed(texts: readonly string[], embedOptions: EmbedOptions = {}): Promise<NdArray<Float32Array>> {
       if (disposed) throw new Error(`embedder transformers:${model} is disposed`);
       const out = new Float32Array(texts.length * dim);
-      for (let start = 0; start < texts.length; start += batchSize) {
-        const batch = texts.slice(start, start + batchSize);
+      let done = 0;
+      for (const rows of planBatches(texts, batchSize)) {
+        const batch = rows.map((i) => texts[i]);
         const result = await pipe(batch, { pooling: 'mean', normalize: true });
         // fp16 outputs arrive as raw half-precision bits on Node 20; the pooling would be garbage.
         if (result.type !== 'float32' || result.dims[0] !== batch.length || result.dims[1] !== dim) {
@@ -254,8 +285,10 @@ export async function createTransformersEmbedder(
             `transformers model '${model}' returned ${result.type} [${result.dims.join(', ')}], expected float32 [${batch.length}, ${dim}]`,
           );
         }
-        out.set(result.data as Float32Array, start * dim);
-        embedOptions.onProgress?.(start + batch.length, texts.length);
+        const data = result.data as Float32Array;
+        rows.forEach((i, j) => out.set(data.subarray(j * dim, (j + 1) * dim), i * dim));
+        done += rows.length;
+        embedOptions.onProgress?.(done, texts.length);
       }
       return ndarray(out, [texts.length, dim]);
     },

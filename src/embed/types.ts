@@ -1,8 +1,11 @@
 import type { NdArray } from '../compute/ndarray.js';
 
 export interface EmbedOptions {
-  /** Called after each batch with the number of texts embedded so far. */
-  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after each batch with the number of texts embedded so far; a caching embedder also
+   * says how many of them came from its cache.
+   */
+  readonly onProgress?: (done: number, total: number, cached?: number) => void;
 }
 
 /**

@@ -24,7 +24,7 @@ function bruteForce(R: Float32Array, Q: Float32Array, d: number, k: number): num
   return out;
 }
 
-describe('exact kNN', () => {
+describe.each(['onnx', 'tfjs'] as const)('exact kNN (%s engine)', (engine) => {
   it('equals float64 brute force, including duplicate rows and ties', async () => {
     const d = 16;
     const R = randomMatrix(300, d, 1);
@@ -32,7 +32,7 @@ describe('exact kNN', () => {
     R.copyWithin(40 * d, 9 * d, 10 * d); // row 40 = row 9
     const Q = randomMatrix(50, d, 2);
     Q.set(R.subarray(9 * d, 10 * d), 0); // query 0 sits on the triplicate
-    const nb = await kNearest(ndarray(R, [300, d]), ndarray(Q, [50, d]), { k: 7, method: 'exact', blockRows: 64 });
+    const nb = await kNearest(ndarray(R, [300, d]), ndarray(Q, [50, d]), { k: 7, method: 'exact', blockRows: 64, engine });
     const expected = bruteForce(R, Q, d, 7);
     for (let q = 0; q < 50; q++) expect(Array.from(nb.indices.subarray(q * 7, q * 7 + 7))).toEqual(expected[q]);
     expect(Array.from(nb.indices.subarray(0, 3))).toEqual([5, 9, 40]);
@@ -44,7 +44,7 @@ describe('exact kNN', () => {
     const X = randomMatrix(301, d, 5);
     X.copyWithin(100 * d, 7 * d, 8 * d); // a duplicate across blocks
     const same = ndarray(X, [301, d]); // the same object twice: the symmetric path
-    const nb = await kNearest(same, same, { k: 9, method: 'exact', blockRows: 64 });
+    const nb = await kNearest(same, same, { k: 9, method: 'exact', blockRows: 64, engine });
     const expected = bruteForce(X, X, d, 9);
     for (let q = 0; q < 301; q++) expect([q, Array.from(nb.indices.subarray(q * 9, q * 9 + 9))]).toEqual([q, expected[q]]);
     expect(nb.distances[7 * 9 + 1]).toBe(0);
@@ -52,20 +52,37 @@ describe('exact kNN', () => {
 
   it('includes each sample as its own nearest neighbour at test time', async () => {
     const X = ndarray(randomMatrix(200, 32, 3), [200, 32]);
-    const nb = await kNearest(X, X, { k: 5, method: 'exact' });
+    const nb = await kNearest(X, X, { k: 5, method: 'exact', engine });
     for (let s = 0; s < 200; s++) expect(nb.indices[s * 5]).toBe(s);
   });
 
   it('cosine ranks by angle', async () => {
     const R = ndarray(new Float32Array([1, 0, 10, 1, 0, 3]), [3, 2]);
     const Q = ndarray(new Float32Array([5, 0]), [1, 2]);
-    const nb = await kNearest(R, Q, { k: 3, metric: 'cosine', method: 'exact' });
+    const nb = await kNearest(R, Q, { k: 3, metric: 'cosine', method: 'exact', engine });
     expect(Array.from(nb.indices)).toEqual([0, 1, 2]);
   });
 
   it('rejects k outside [1, n]', async () => {
     const X = ndarray(randomMatrix(4, 2, 1), [4, 2]);
-    await expect(kNearest(X, X, { k: 5 })).rejects.toThrow(/k must be/);
+    await expect(kNearest(X, X, { k: 5, engine })).rejects.toThrow(/k must be/);
+  });
+
+  it('finds the float64 neighbour sets on sentence-embedding-like data with near ties', async () => {
+    // Points on a few tight clusters: many distances agree to float32 rounding, which the
+    // re-ranking must resolve exactly.
+    const d = 64;
+    const n = 700;
+    const rng = new Rng(9);
+    const centres = Array.from({ length: 5 }, () => Float32Array.from({ length: d }, () => rng.normal()));
+    const X = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = centres[i % 5][j] + 1e-3 * rng.normal();
+    const same = ndarray(X, [n, d]);
+    const nb = await kNearest(same, same, { k: 20, method: 'exact', blockRows: 256, engine });
+    const expected = bruteForce(X, X, d, 20);
+    let mismatches = 0;
+    for (let q = 0; q < n; q++) if (JSON.stringify(Array.from(nb.indices.subarray(q * 20, q * 20 + 20))) !== JSON.stringify(expected[q])) mismatches++;
+    expect(mismatches).toBe(0);
   });
 });
 

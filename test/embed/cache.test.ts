@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ts from 'typescript';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ndarray, type NdArray } from '../../src/compute/ndarray.js';
 import { CachedEmbedder, embeddingCacheFile, withCache } from '../../src/embed/cache.js';
@@ -154,24 +154,18 @@ describe('CachedEmbedder', () => {
   });
 
   it('resumes after the process is killed mid-run, without duplicates', async () => {
-    // The child runs the real module: transpile it and its imports into a temp tree.
+    // The child runs the real module from the build (npm test builds first).
     const build = path.join(dir, 'build');
-    for (const rel of ['embed/cache.ts', 'data/atomic.ts', 'compute/ndarray.ts', 'errors/index.ts']) {
-      const source = readFileSync(path.join(REPO_ROOT, 'src', rel), 'utf8');
-      const js = ts.transpileModule(source, {
-        compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
-      }).outputText;
-      mkdirSync(path.join(build, path.dirname(rel)), { recursive: true });
-      writeFileSync(path.join(build, rel.replace(/\.ts$/, '.js')), js);
-    }
+    mkdirSync(build, { recursive: true });
+    const dist = (rel: string): string => JSON.stringify(pathToFileURL(path.join(REPO_ROOT, 'dist', rel)).href);
     writeFileSync(path.join(build, 'package.json'), '{"type":"module"}');
     const cacheDir = path.join(dir, 'cache');
     const script = path.join(build, 'child.js');
     writeFileSync(
       script,
       `import { createHash } from 'node:crypto';
-import { withCache } from './embed/cache.js';
-import { ndarray } from './compute/ndarray.js';
+import { withCache } from ${dist('embed/cache.js')};
+import { ndarray } from ${dist('compute/ndarray.js')};
 const DIM = ${DIM};
 const inner = { id: 'fake/model:v1', version: '1', dim: DIM, async embed(texts) {
   await new Promise((r) => setTimeout(r, 15));

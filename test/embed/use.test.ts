@@ -97,12 +97,16 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return max;
 }
 
-describe('use embedder vs @energetic-ai/embeddings', () => {
-  let embedder: Embedder;
+let referencePromise: Promise<Reference> | undefined;
+const sharedReference = (): Promise<Reference> => (referencePromise ??= runReference(SENTENCES));
+
+describe.each(['onnx', 'tfjs'] as const)('use embedder (%s runtime) vs @energetic-ai/embeddings', (runtime) => {
+  let embedder: Embedder & { readonly runtime: string };
   let reference: Reference;
 
   beforeAll(async () => {
-    [embedder, reference] = await Promise.all([createUseEmbedder({ backend: 'wasm' }), runReference(SENTENCES)]);
+    [embedder, reference] = await Promise.all([createUseEmbedder({ backend: 'wasm', runtime }), sharedReference()]);
+    expect(embedder.runtime).toBe(runtime);
   });
   afterAll(() => embedder?.dispose?.());
 
@@ -121,7 +125,7 @@ describe('use embedder vs @energetic-ai/embeddings', () => {
     const out = await embedder.embed(SENTENCES);
     expect(reference.vectors).toHaveLength(SENTENCES.length);
     const diffs = SENTENCES.map((_, i) => maxAbsDiff(row(out.data, i), reference.vectors[i]));
-    console.log(`use vs reference (tfjs ${JSON.stringify(reference.tfjs)}): max abs diff ${Math.max(...diffs)}`);
+    console.log(`use (${runtime}) vs reference (tfjs ${JSON.stringify(reference.tfjs)}): max abs diff ${Math.max(...diffs)}`);
     for (const d of diffs) expect(d).toBeLessThan(1e-6);
   });
 
@@ -131,7 +135,7 @@ describe('use embedder vs @energetic-ai/embeddings', () => {
       const alone = await embedder.embed([SENTENCES[i]]);
       expect(maxAbsDiff(alone.data, row(batched.data, i))).toBeLessThan(1e-6);
     }
-    const small = await createUseEmbedder({ backend: 'wasm', batchSize: 3 });
+    const small = await createUseEmbedder({ backend: 'wasm', batchSize: 3, runtime });
     try {
       expect(maxAbsDiff((await small.embed(SENTENCES)).data, batched.data)).toBeLessThan(1e-6);
     } finally {
@@ -152,8 +156,8 @@ describe('use embedder vs @energetic-ai/embeddings', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     expect(out.shape).toEqual([70, DIM]);
     expect(out.data).toBeInstanceOf(Float32Array);
-    // 7 empty texts need no forward pass; the other 63 go in batches of 32.
-    expect(progress).toEqual([[39, 70], [70, 70]]);
+    // Batches of 32 longest first; the 7 empty texts (last, being shortest) need no forward pass.
+    expect(progress).toEqual([[32, 70], [64, 70], [70, 70]]);
     for (let i = 0; i < 70; i++) expect(Math.hypot(...row(out.data, i))).toBeCloseTo(1, 5);
 
     expect((await embedder.embed([])).shape).toEqual([0, DIM]);
@@ -163,9 +167,19 @@ describe('use embedder vs @energetic-ai/embeddings', () => {
 });
 
 describe('use embedder options', () => {
-  it('rejects a bad batch size, backend or model folder as user errors', async () => {
+  it('rejects a bad batch size, backend, runtime, thread count, device or model folder as user errors', async () => {
     await expect(createUseEmbedder({ batchSize: 0 })).rejects.toThrow(UserInputError);
     await expect(createUseEmbedder({ backend: 'nope' })).rejects.toThrow(UserInputError);
+    await expect(createUseEmbedder({ runtime: 'torch' as 'onnx' })).rejects.toThrow(UserInputError);
+    await expect(createUseEmbedder({ threads: 0 })).rejects.toThrow(UserInputError);
+    await expect(createUseEmbedder({ device: 'webgpu', runtime: 'tfjs' })).rejects.toThrow(/needs the onnx runtime/);
+    // No GPU adapter on a machine without one: one line naming the device, not a provider dump.
+    const noGpu = createUseEmbedder({ device: 'webgpu', runtime: 'onnx' }).then((e) => e.dispose?.());
+    await noGpu.catch((error: Error) => {
+      expect(error).toBeInstanceOf(UserInputError);
+      expect(error.message).toMatch(/^field 'device': use on device webgpu: /);
+      expect(error.message).not.toContain('\n');
+    });
     await expect(createUseEmbedder({ backend: 'wasm', modelDir: tmpdir() })).rejects.toThrow(/has no file model\.json/);
   });
 

