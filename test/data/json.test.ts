@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJsonLenient, readJsonFile, readJsonl, stringifyStrict, writeJsonFile, writeJsonl } from '../../src/data/json.js';
 import { UserInputError } from '../../src/errors/index.js';
-import { FIXTURES } from '../helpers/shared.js';
+import { FIXTURES, fixtureExists } from '../helpers/shared.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smoothie-json-'));
 
@@ -154,8 +154,7 @@ describe('JSON Lines', () => {
 });
 
 const M2_REFERENCE = path.join(FIXTURES, 'smoothie', 'synthetic_m2', 'reference_output_dependent_k5.json');
-const haveFixture = existsSync(M2_REFERENCE);
-if (!haveFixture) console.warn(`skipping reference JSON test: ${M2_REFERENCE} is absent (../shared is not checked out)`);
+const haveFixture = fixtureExists(M2_REFERENCE);
 
 describe.skipIf(!haveFixture)('reference output with bare NaN (../shared fixture)', () => {
   it('parses every weight as NaN, other fields intact', async () => {

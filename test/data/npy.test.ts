@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeNpy, parseNpy, readNpy, toFloatNdArray, toInt32Array, toNumberArray, writeNpy, type NpyArray } from '../../src/data/npy.js';
 import { UserInputError } from '../../src/errors/index.js';
-import { FIXTURES } from '../helpers/shared.js';
+import { FIXTURES, fixtureExists } from '../helpers/shared.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smoothie-npy-'));
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
@@ -172,8 +172,7 @@ describe('npy conversions', () => {
 });
 
 const SYNTHETIC = path.join(FIXTURES, 'smoothie', 'synthetic');
-const haveFixtures = existsSync(SYNTHETIC);
-if (!haveFixtures) console.warn(`skipping NumPy fixture tests: ${SYNTHETIC} is absent (../shared is not checked out)`);
+const haveFixtures = fixtureExists(SYNTHETIC);
 
 describe.skipIf(!haveFixtures)('npy files written by NumPy (../shared fixtures)', () => {
   const fixture = (name: string): string => path.join(SYNTHETIC, name);
