@@ -91,6 +91,7 @@ export async function alpacaTable(o: PaperRunOptions): Promise<PaperTableResult>
     best: [] as number[],
     agreeLocal: [] as number[],
     agreeGlobal: [] as number[],
+    referenceGlobal: [] as number[],
   };
   const picks: string[] = [];
   for (let t = 0; t < ALPACA_ENSEMBLES.length; t++) {
@@ -124,6 +125,10 @@ export async function alpacaTable(o: PaperRunOptions): Promise<PaperTableResult>
       const agree = (100 * Array.from(global).filter((v, s) => ens[v] === refGlobal[s]).length) / n;
       grid.set('agreement_global', col, agree);
       rows.agreeGlobal.push(agree);
+      if (ALPACA_LEADERBOARD[refGlobal[0]]) {
+        grid.set('reference_global', col, winRate(refGlobal[0]));
+        rows.referenceGlobal.push(winRate(refGlobal[0]));
+      }
     }
   }
   const setMean = (row: string, xs: number[]): void => {
@@ -135,6 +140,7 @@ export async function alpacaTable(o: PaperRunOptions): Promise<PaperTableResult>
   setMean('best_in_ensemble', rows.best);
   setMean('agreement_local', rows.agreeLocal);
   setMean('agreement_global', rows.agreeGlobal);
+  if (rows.referenceGlobal.length === ALPACA_ENSEMBLES.length) setMean('reference_global', rows.referenceGlobal);
   const bestPicked = picks.filter((p, t) => winRate(p) === Math.max(...ALPACA_ENSEMBLES[t].map(winRate))).length;
   notes.push(`Smoothie-Global picks: ${picks.map((p, t) => `T${t} ${p}`).join(', ')}; the best model of the ensemble in ${bestPicked}/10 trials`);
   notes.push('Our Smoothie-Global win rate is its pick\'s leaderboard win rate; our pick-random is the expected win rate of a uniform pick (mean of the members\'); Smoothie-Local needs the judge, so its row shows only the published numbers, and the agreement rows show how often our picks equal the reference\'s stored ones');
@@ -144,6 +150,7 @@ export async function alpacaTable(o: PaperRunOptions): Promise<PaperTableResult>
     { key: 'difference_global', label: 'Smoothie-Global − pick-random' },
     { key: 'agreement_local', label: 'Smoothie-Local: % picks equal to the reference\'s' },
     { key: 'agreement_global', label: 'Smoothie-Global: % picks equal to the reference\'s' },
+    { key: 'reference_global', label: 'the reference\'s stored Smoothie-Global picks: their win rate' },
   ];
   return {
     id: t.id,

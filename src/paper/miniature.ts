@@ -138,6 +138,13 @@ export function buildAlpacaMiniature(dir: string, models: readonly string[], cen
     const file = path.join(dir, 'alpaca', 'downloaded_outputs', `${m.toLowerCase().replace(/[^a-z0-9]+/g, '_')}.json`);
     write(file, instructions.map((instruction, s) => ({ dataset: 'helpful_base', instruction, output: outputs[s], generator: m })));
   });
+  // The reference's stored selections (file names as alpaca_generate_predictions.py writes them): the
+  // consensus model where the ensemble has it, else the ensemble's first model.
+  ALPACA_ENSEMBLES.forEach((ens, i) => {
+    const pick = ens.includes(centre) ? centre : ens[0];
+    const records = instructions.map((instruction) => ({ instruction, output: '', generator: `trial ${i}`, models_in_trial: JSON.stringify(ens), selected_model: pick }));
+    for (const kind of ['smoothie', 'smoothie_independent']) write(path.join(dir, 'alpaca', 'algorithm_outputs', `${kind}_all-mpnet-base-v2_${i}_n_neighbors=1_trial_num=${i}.json`), records);
+  });
 }
 
 /** AutoMix miniature: the paper's five datasets, `train`/`val` rows with scores and a verifier confidence. */

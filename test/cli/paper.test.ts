@@ -140,6 +140,13 @@ describe('smoothie paper all on the miniatures', () => {
     const alpaca = tables.find((t) => t.id === 'alpaca') as TableJson;
     const c = alpaca.cells.find((x) => x.row === 'smoothie_global' && x.column === 'trial_0') as Cell;
     expect(c.ours).toBe(ALPACA_LEADERBOARD['yi-large-preview'].winRate);
+    // Against the reference's stored picks (the miniature's: yi-large-preview where the ensemble has it).
+    const at = (row: string, col: string) => (alpaca.cells.find((x) => x.row === row && x.column === col) as Cell).ours;
+    expect(at('agreement_global', 'trial_0')).toBe(100);
+    expect(at('reference_global', 'trial_0')).toBe(ALPACA_LEADERBOARD['yi-large-preview'].winRate);
+    const local = at('agreement_local', 'trial_0') as number;
+    expect(local).toBeGreaterThanOrEqual(0);
+    expect(local).toBeLessThanOrEqual(100);
   });
 
   it('automix: the paper protocol of `automix evaluate`, × 100', async () => {
