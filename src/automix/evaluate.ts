@@ -13,7 +13,7 @@ import type { AutomixRow } from './data.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type ScoredRows } from './costs.js';
 import type { FamilyName, Param } from './methods.js';
-import { MetaVerifier, trainRowsOf, type MetaVerifierName } from './meta-verifier.js';
+import { META_VERIFIERS, MetaVerifier, trainRowsOf, type MetaVerifierName } from './meta-verifier.js';
 import { populationStd } from '../evaluate/score-methods.js';
 import { meanScore } from '../metrics/registry.js';
 
@@ -22,7 +22,7 @@ export const PAPER_METHODS: readonly MetaVerifierName[] = ['POMDP', 'Threshold',
 const FIXED_ANSWER = { dataset: 'qasper', methods: ['POMDP', 'Threshold'] as readonly string[], elems: "unanswerable'." };
 
 export interface AutomixEvaluateOptions {
-  /** @default the paper's: POMDP, Threshold, SelfConsistency, plus our BayesPOMDP */
+  /** @default every family: the paper's POMDP, Threshold, SelfConsistency, the other reference methods, and our BayesPOMDP */
   readonly methods?: readonly MetaVerifierName[];
   /** Seeds 0 … seeds−1. @default 10 */
   readonly seeds?: number;
@@ -61,6 +61,8 @@ export interface SeedOutcome {
   readonly performance: number;
   readonly cost: number;
   readonly escalationRate: number;
+  /** Per test row (in `testIds` order): '1' = routed to the LLM, as the reference's `route_to_llm`. */
+  readonly routing: string;
 }
 
 export interface CurvePoint {
@@ -108,6 +110,8 @@ export interface DatasetResult {
   readonly baselines: { readonly alwaysSlm: PointResult; readonly alwaysLlm: PointResult; readonly randomMix: PointResult & { readonly liftStats: Stats }; readonly oracle: PointResult };
   /** Training row ids per seed, in sampling order: replays any run exactly. */
   readonly trainIds: Readonly<Record<string, readonly string[]>>;
+  /** Test rows' ids in order: the positions of every seed's `routing`. */
+  readonly testIds: readonly string[];
 }
 
 export interface AutomixEvaluation {
@@ -144,7 +148,7 @@ const byCost = (points: CurvePoint[]): CurvePoint[] => points.sort((a, b) => a.c
 
 export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEvaluateOptions = {}): AutomixEvaluation {
   const o = {
-    methods: options.methods ?? [...PAPER_METHODS, 'BayesPOMDP'],
+    methods: options.methods ?? [...META_VERIFIERS],
     seeds: options.seeds ?? 10,
     trainSize: options.trainSize ?? 1000,
     bins: options.bins ?? 8,
@@ -180,8 +184,10 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
         const thresholds = o.categoryScope === 'file' ? fileThresholds : categoryThresholds(sample.map((r) => r.slmScore), sample.map((r) => r.llmScore));
         const fitted = new MetaVerifier({ method, bins: o.bins, costs: o.costs, variant: o.variant }).fit(trainRowsOf(sample, { thresholds, forced: forcedFor(sample, dataset, method) }));
         if (seed === 0) curve = byCost(fitted.candidateMasks(confidence, testForced).map(({ mask }) => point(mask)).map((p) => ({ cost: p.cost, performance: p.performance })));
-        const p = point(fitted.route(confidence, testForced));
-        return { seed, family: fitted.family, param: fitted.param, trainLift: fitted.trainLift, lift: p.lift, performance: p.performance, cost: p.cost, escalationRate: p.routed / test.length };
+        const mask = fitted.route(confidence, testForced);
+        const p = point(mask);
+        const routing = Array.from(mask, (r) => (r ? '1' : '0')).join('');
+        return { seed, family: fitted.family, param: fitted.param, trainLift: fitted.trainLift, lift: p.lift, performance: p.performance, cost: p.cost, escalationRate: p.routed / test.length, routing };
       });
       const avg = (f: (s: SeedOutcome) => number): number => seeds.reduce((a, s) => a + f(s), 0) / seeds.length;
       methods[method] = { lift: stats(seeds.map((s) => s.lift)), performance: avg((s) => s.performance), cost: avg((s) => s.cost), escalationRate: avg((s) => s.escalationRate), seeds, curve };
@@ -213,6 +219,7 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
         oracle: toPoint(oracle),
       },
       trainIds: Object.fromEntries(samples.map((s, seed) => [String(seed), s.map((r) => r.id)])),
+      testIds: test.map((r) => r.id),
     };
   });
   return { options: o, datasets: results };

@@ -7,7 +7,7 @@ import { Rng } from '../../src/compute/rng.js';
 import { loadAutomixData, type AutomixRow } from '../../src/automix/data.js';
 import { PAPER_COSTS, operatingPoint } from '../../src/automix/costs.js';
 import { evaluateAutomix } from '../../src/automix/evaluate.js';
-import { FittedMetaVerifier, MetaVerifier } from '../../src/automix/meta-verifier.js';
+import { FittedMetaVerifier, META_VERIFIERS, MetaVerifier } from '../../src/automix/meta-verifier.js';
 import { qualityGoldLetter, qualityPredictedLetter, scoreAutomixAnswer, tokenF1 } from '../../src/automix/scoring.js';
 import { loadVerificationTemplate, parseVerdict, renderVerificationPrompt, verifierConfidence } from '../../src/automix/verify.js';
 import { automixCommand } from '../../src/cli/commands/automix.js';
@@ -236,7 +236,7 @@ describe('bad input', () => {
     const file = write('cli.jsonl', rows);
     await cli().parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir, '--seeds', '2', '--train-size', '20']);
     const scores = JSON.parse(readFileSync(path.join(dir, 'automix_scores.json'), 'utf8')) as { datasets: { coqa: { methods: Record<string, { per_seed: unknown[] }>; train_ids: Record<string, string[]> } } };
-    expect(Object.keys(scores.datasets.coqa.methods)).toEqual(['POMDP', 'Threshold', 'SelfConsistency', 'BayesPOMDP']);
+    expect(Object.keys(scores.datasets.coqa.methods)).toEqual([...META_VERIFIERS]);
     expect(scores.datasets.coqa.methods.POMDP.per_seed).toHaveLength(2);
     expect(scores.datasets.coqa.train_ids['1']).toHaveLength(20);
     expect(readFileSync(path.join(dir, 'automix_curves.svg'), 'utf8')).toMatch(/^<svg[\s\S]*POMDP[\s\S]*<\/svg>\n$/);

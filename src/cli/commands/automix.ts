@@ -48,7 +48,7 @@ function evaluateBuilder(y: Argv) {
     .option('slm-score', { type: 'string', describe: 'SLM score column (default <slm>_f1; computed from answers when absent)' })
     .option('llm-score', { type: 'string', describe: 'LLM score column (default <llm>_f1)' })
     .option('confidence', { type: 'string', describe: 'Verifier confidence column (default p_ver_<size>, else from <slm>_ver samples)' })
-    .option('methods', { type: 'string', array: true, default: ['POMDP', 'Threshold', 'SelfConsistency', 'BayesPOMDP'], describe: `Meta-verifiers (${META_VERIFIERS.join(', ')})` })
+    .option('methods', { type: 'string', array: true, default: [...META_VERIFIERS], describe: `Meta-verifiers (default: every family: ${META_VERIFIERS.join(', ')})` })
     .option('datasets', { type: 'string', array: true, describe: 'Only these datasets' })
     .option('seeds', { type: 'number', default: 10, describe: 'Seeds 0…N−1, one training sample each' })
     .option('train-size', { type: 'number', default: 1000, describe: 'Training rows sampled per seed' })
