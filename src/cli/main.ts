@@ -16,6 +16,7 @@ import { paperCommand } from './commands/paper.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { coverageCommand, mbrCommand, methodsCommand, voteCommand } from './commands/select.js';
+import { peerReviewCommand, uscCommand } from './commands/judges.js';
 import { weightsCommand } from './commands/weights.js';
 
 function fail(message: string, code: number): never {
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     .command(voteCommand)
     .command(coverageCommand)
     .command(methodsCommand)
+    .command(uscCommand)
+    .command(peerReviewCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

@@ -1,0 +1,81 @@
+/** `smoothie usc | peer-review`: LLM judges pick among the candidates (src/select/judge-run.ts). */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { loadDatasetConfig } from '../../data/config.js';
+import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
+import { loadModelRegistry } from '../../llm/registry.js';
+import { runPeerReview, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
+import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+
+type JudgeArgs = DatasetArgs &
+  OutputArgs & {
+    readonly models: string;
+    readonly 'cache-file': string;
+    readonly seed: number;
+    readonly redo: boolean;
+    readonly judge?: string;
+    readonly judges?: string[];
+  };
+
+async function runJudges(kind: 'usc' | 'peer-review', args: JudgeArgs): Promise<JudgeRunResult[]> {
+  const config = await loadDatasetConfig(args['dataset-config']);
+  const modes = voterModes(args, config);
+  const registry = await loadModelRegistry(args.models);
+  const cache = await GenerationCache.open(args['cache-file']);
+  const results: JudgeRunResult[] = [];
+  try {
+    for (const mode of modes) {
+      const base = { config, mode, dirs: runDirs(args), registry, cache, seed: args.seed, redo: args.redo };
+      results.push(kind === 'usc' ? await runUsc({ ...base, judge: args.judge as string }) : await runPeerReview({ ...base, judges: (args.judges ?? []).flatMap((j) => j.split(',')).filter((j) => j !== '') }));
+    }
+  } finally {
+    await cache.close();
+  }
+  return results;
+}
+
+function print(results: readonly JudgeRunResult[], args: OutputArgs): void {
+  if (args.json) {
+    process.stdout.write(
+      `${JSON.stringify(
+        results.map((r) => ({ output_files: r.outputFiles, skipped: r.skipped, n: r.n ?? null, costs: r.costs ?? null, reliability: r.reliability ?? null, unparsed: r.unparsed ?? null })),
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  if (args.quiet) return;
+  for (const r of results) {
+    if (r.skipped) {
+      process.stdout.write(`${r.outputFiles.join(', ')} exist, skipped (--redo to overwrite)\n`);
+      continue;
+    }
+    process.stdout.write(`wrote ${r.outputFiles.join(', ')}\n  ${r.n} samples; ${r.costs?.calls} calls (${r.costs?.cached} cached), cost ${r.costs?.cost} (new ${r.costs?.newCost}); unparsed answers ${r.unparsed}\n`);
+    if (r.reliability) process.stdout.write(`  judge reliability (signal/noise): ${Object.entries(r.reliability).map(([j, x]) => `${j} ${x.toFixed(2)}`).join(', ')}\n`);
+  }
+}
+
+function common<T>(y: Argv<T>) {
+  return outputOptions(datasetOptions(y))
+    .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (name → endpoint, key env vars, limits, cost)' })
+    .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })
+    .option('seed', { type: 'number', default: 42, describe: 'Seeds the retry jitter' })
+    .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
+}
+
+type CommandArgs = ArgumentsCamelCase<JudgeArgs>;
+
+export const uscCommand: CommandModule<object, CommandArgs> = {
+  command: 'usc',
+  describe: 'Universal self-consistency: one judge model names the candidate most consistent with the others',
+  builder: ((y: Argv) => common(y).option('judge', { type: 'string', demandOption: true, describe: 'Judge model (registry name)' })) as unknown as CommandModule<object, CommandArgs>['builder'],
+  handler: async (args) => print(await runJudges('usc', args), args),
+};
+
+export const peerReviewCommand: CommandModule<object, CommandArgs> = {
+  command: 'peer-review',
+  describe: 'Peer review: every judge scores every candidate 1–10; combined by mean and by truth inference of judge reliability',
+  builder: ((y: Argv) =>
+    common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' })) as unknown as CommandModule<object, CommandArgs>['builder'],
+  handler: async (args) => print(await runJudges('peer-review', args), args),
+};
