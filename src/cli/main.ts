@@ -16,7 +16,7 @@ import { paperCommand } from './commands/paper.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { coverageCommand, mbrCommand, methodsCommand, voteCommand } from './commands/select.js';
-import { peerReviewCommand, uscCommand } from './commands/judges.js';
+import { peerReviewCommand, rewardRankCommand, uscCommand } from './commands/judges.js';
 import { weightsCommand } from './commands/weights.js';
 
 function fail(message: string, code: number): never {
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     .command(methodsCommand)
     .command(uscCommand)
     .command(peerReviewCommand)
+    .command(rewardRankCommand)
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .fail((msg, err) => {

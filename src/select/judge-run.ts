@@ -1,5 +1,5 @@
 /**
- * The LLM-judge selectors as dataset runs (`smoothie usc | peer-review`): the test split's candidates
+ * The model-based selectors as dataset runs (`smoothie usc | peer-review | reward-rank`): the test split's candidates
  * (cleaned when the config says so) and inputs → judge calls through the resumable client → the
  * standard method files, with the calls and costs in `meta`.
  */
@@ -16,6 +16,7 @@ import type { ModelRegistry } from '../llm/registry.js';
 import type { RunProgress } from '../llm/run-calls.js';
 import { peerReview, uscSelect, type JudgeCosts, type JudgeSample } from './judges.js';
 import type { Selection } from './mbr.js';
+import { loadRewardModel, rewardSelect } from './reward.js';
 
 export interface JudgeRunOptions {
   readonly config: DatasetConfig;
@@ -39,7 +40,7 @@ export interface JudgeRunResult {
 
 const safe = (name: string): string => name.replace(/[^\w.-]+/g, '-');
 
-async function load(opts: JudgeRunOptions): Promise<{ samples: JudgeSample[]; texts: readonly (readonly string[])[]; voters: readonly string[] }> {
+async function load(opts: Pick<JudgeRunOptions, 'config' | 'mode' | 'dirs'>): Promise<{ samples: JudgeSample[]; texts: readonly (readonly string[])[]; voters: readonly string[] }> {
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
   const samples = test.rows.map((row, s) => ({
     instruction: row.embedding_input,
@@ -86,4 +87,20 @@ export async function runPeerReview(opts: JudgeRunOptions & { readonly judges: r
   await write(files[0], r.mean, texts, voters, { method: 'peer_review_mean', ...meta, judge_scores: r.scores });
   await write(files[1], r.truth, texts, voters, { method: 'peer_review_truth', ...meta, reliability: r.reliability, model: 'score = a_j + b_j · quality + N(0, s_j²), EM' });
   return { outputFiles: files, skipped: false, n: r.mean.n, costs: r.costs, reliability: r.reliability, unparsed: r.unparsed };
+}
+
+/** `smoothie reward-rank`: a local reward model scores every (input, candidate) pair; the highest wins. */
+export async function runRewardRank(opts: Omit<JudgeRunOptions, 'registry' | 'cache'> & { readonly rewardModel: string; readonly device?: 'cpu' | 'cuda'; readonly batchSize?: number }): Promise<JudgeRunResult> {
+  const file = path.join(methodDir(opts.dirs, opts.config, opts.mode), `reward_${safe(path.basename(path.resolve(opts.rewardModel)))}_test.json`);
+  if (!opts.redo && existsSync(file)) return { outputFiles: [file], skipped: true };
+  const { samples, texts, voters } = await load(opts);
+  const model = await loadRewardModel(opts.rewardModel, { device: opts.device, batchSize: opts.batchSize });
+  try {
+    const t = performance.now();
+    const r = await rewardSelect(samples, model);
+    await write(file, r, texts, voters, { method: 'reward_rank', reward_model: model.id, folder: path.resolve(opts.rewardModel), seconds: (performance.now() - t) / 1000, dataset_config: opts.config.path });
+    return { outputFiles: [file], skipped: false, n: r.n };
+  } finally {
+    await model.dispose();
+  }
 }

@@ -1,9 +1,9 @@
-/** `smoothie usc | peer-review`: LLM judges pick among the candidates (src/select/judge-run.ts). */
+/** `smoothie usc | peer-review | reward-rank`: LLM judges or a local reward model pick among the candidates (src/select/judge-run.ts). */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadDatasetConfig } from '../../data/config.js';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { loadModelRegistry } from '../../llm/registry.js';
-import { runPeerReview, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
+import { runPeerReview, runRewardRank, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
 import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
 
 type JudgeArgs = DatasetArgs &
@@ -78,4 +78,25 @@ export const peerReviewCommand: CommandModule<object, CommandArgs> = {
   builder: ((y: Argv) =>
     common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' })) as unknown as CommandModule<object, CommandArgs>['builder'],
   handler: async (args) => print(await runJudges('peer-review', args), args),
+};
+
+type RewardArgs = DatasetArgs & OutputArgs & { readonly 'reward-model': string; readonly device: string; readonly 'batch-size': number; readonly redo: boolean };
+
+export const rewardRankCommand: CommandModule<object, ArgumentsCamelCase<RewardArgs>> = {
+  command: 'reward-rank',
+  describe: 'Reward-model ranking: a local sequence-classification model folder scores each (input, candidate) pair; the highest reward wins',
+  builder: ((y: Argv) =>
+    outputOptions(datasetOptions(y))
+      .option('reward-model', { type: 'string', demandOption: true, describe: 'Local model folder (config.json, tokenizer, onnx/model.onnx)' })
+      .option('device', { type: 'string', default: 'cpu', choices: ['cpu', 'cuda'], describe: 'onnxruntime device' })
+      .option('batch-size', { type: 'number', default: 16, describe: 'Pairs per forward pass' })
+      .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' })) as unknown as CommandModule<object, ArgumentsCamelCase<RewardArgs>>['builder'],
+  handler: async (args) => {
+    const config = await loadDatasetConfig(args['dataset-config']);
+    const results: JudgeRunResult[] = [];
+    for (const mode of voterModes(args, config)) {
+      results.push(await runRewardRank({ config, mode, dirs: runDirs(args), rewardModel: args['reward-model'], device: args.device as 'cpu' | 'cuda', batchSize: args['batch-size'], redo: args.redo }));
+    }
+    print(results, args);
+  },
 };
