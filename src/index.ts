@@ -24,3 +24,4 @@ export * from './llm/index.js';
 export * from './automix/index.js';
 export * from './ensemble/index.js';
 export * from './paper/index.js';
+export * from './select/index.js';

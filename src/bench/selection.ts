@@ -188,6 +188,7 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
     const results: Map<string, [number, number | undefined]>[] = [];
     const halves: [number, number][] = [];
     const sensitivity: Record<string, number[]> = {};
+    const lengthCheck = { same: 0, differ: 0, oursWin: 0, longestWin: 0 };
     ensembles[kind] = [];
     for (let seed = 0; seed < 10; seed++) {
       const rng = new Rng(seed);
@@ -216,6 +217,17 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
           return (100 * t) / c;
         };
         halves.push([half(0), half(1)]);
+        // length: where ours does not pick the longest answer, is its pick better than the longest?
+        for (let s = 0; s < n; s++) {
+          let longest = 0;
+          for (let v = 1; v < m; v++) if (len[s * m + v] > len[s * m + longest]) longest = v;
+          if (sel[s] === longest) lengthCheck.same++;
+          else {
+            lengthCheck.differ++;
+            lengthCheck.oursWin += q[s * m + sel[s]];
+            lengthCheck.longestWin += q[s * m + longest];
+          }
+        }
         const masses = supportMasses(texts);
         for (const lambda of [0, 0.02, 0.05, 0.1, 0.2]) {
           for (const k of [1, 5, 20, 50]) {
@@ -246,6 +258,10 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
       },
       sensitivity: Object.fromEntries(Object.entries(sensitivity).map(([key, v]) => [key, v.reduce((a, b) => a + b, 0) / v.length])),
       neighbourhoods_embedder: EMBEDDERS[0],
+      versus_longest: {
+        picks_the_longest_share: lengthCheck.same / (lengthCheck.same + lengthCheck.differ),
+        where_it_does_not: { samples: lengthCheck.differ, ours_win: (100 * lengthCheck.oursWin) / lengthCheck.differ, longest_win: (100 * lengthCheck.longestWin) / lengthCheck.differ },
+      },
     };
   }
   return { data: ALPACA, instructions: n, models: names.length, score: 'mean judge win of the selected output × 100', tables, ours, ensembles };
