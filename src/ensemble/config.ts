@@ -4,6 +4,13 @@
  * type-specific extras), so a file written for Archon loads unchanged. Errors name the layer, the
  * component index and the field. A `moa` entry (Mixture-of-Agents) expands to proposer, aggregator and
  * final layers.
+ *
+ * Archon's other layer forms load as Archon reads them: the deprecated `{"branches": n, "models": [...]}`
+ * is the layer `models` (Archon ignores `branches`, and so do we), and a lone component object is a
+ * one-component layer. An empty `model_type` ("", as Archon's PairRM rankers have) means none. Layers
+ * of `unit_test_generator`s may come before the first generator: Archon writes the query's unit tests
+ * before any candidate exists. The first layer that makes candidates needs a generator (or a custom
+ * component); Archon's configs may put fusers beside it, which then see no candidates.
  */
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
@@ -16,7 +23,8 @@ const MODEL_COMPONENTS = new Set(['generator', 'fuser', 'critic', 'ranker', 'ver
 const GenerationFields = {
   /** A model registry name, or a provider's model id together with `model_type`. */
   model: z.string().min(1).optional(),
-  model_type: z.string().min(1).optional(),
+  /** Archon's access point (`Together_API`, …); "" is none. */
+  model_type: z.string().optional(),
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().gt(0).max(1).optional(),
   max_tokens: z.number().int().positive().optional(),
@@ -45,10 +53,16 @@ export const MoaSchema = z.strictObject({
 });
 export type MoaPreset = z.infer<typeof MoaSchema>;
 
+/** Archon's deprecated layer form: `branches` (ignored by Archon) and the layer's components. */
+const BranchesLayerSchema = z.looseObject({ branches: z.number().int().nonnegative().optional(), models: z.array(z.unknown()).min(1) });
+
 export const ArchitectureSchema = z.looseObject({
   name: z.string().min(1),
-  layers: z.array(z.array(z.unknown()).min(1)).min(1),
+  layers: z.array(z.union([z.array(z.unknown()).min(1), BranchesLayerSchema, z.looseObject({ type: z.string() })])).min(1),
 });
+
+/** Types that only add to the shared state (no candidates): they may precede the first generating layer. */
+export const STATE_ONLY_TYPES: ReadonlySet<string> = new Set(['unit_test_generator']);
 
 export interface Architecture {
   readonly name: string;
@@ -83,7 +97,8 @@ export function parseArchitecture(raw: unknown, options: { readonly file?: strin
     throw new UserInputError(message, { file, field: path || undefined });
   }
   const layers: Component[][] = [];
-  top.data.layers.forEach((layer, l) => {
+  top.data.layers.forEach((form, l) => {
+    const layer: readonly unknown[] = Array.isArray(form) ? form : 'models' in form && Array.isArray(form.models) ? form.models : [form];
     const expanded: Component[] = [];
     layer.forEach((entry, c) => {
       const where = (field?: string): string => `layer ${l}, component ${c}${field ? `, field '${field}'` : ''}`;
@@ -106,13 +121,20 @@ export function parseArchitecture(raw: unknown, options: { readonly file?: strin
         throw new UserInputError(`${where('type')}: unknown component type '${component.data.type}' (known: ${[...known].join(', ')})`, { file });
       }
       if (MODEL_COMPONENTS.has(component.data.type) && component.data.model === undefined) throw new UserInputError(`${where('model')}: a ${component.data.type} needs a model`, { file });
-      expanded.push(component.data);
+      const { model_type: modelType, ...rest } = component.data;
+      expanded.push(modelType === undefined || modelType.trim() === '' ? rest : { ...rest, model_type: modelType });
     });
     if (expanded.length > 0) layers.push(expanded);
   });
   const custom = (type: string): boolean => !(BUILTIN_COMPONENT_TYPES as readonly string[]).includes(type);
-  if (layers[0].some((c) => c.type !== 'generator' && !custom(c.type))) {
-    throw new UserInputError("layer 0: the first layer must generate (type 'generator' or a custom component)", { file });
+  // Archon runs whatever the first layer holds on no candidates; it must generate some (a generator or
+  // a custom component; an Archon config may put fusers beside its generators there).
+  const first = layers.findIndex((layer) => layer.some((c) => !STATE_ONLY_TYPES.has(c.type)));
+  if (first < 0 || !layers[first].some((c) => c.type === 'generator' || custom(c.type))) {
+    throw new UserInputError(
+      `layer ${Math.max(first, 0)}: the first layer must generate (a 'generator' or a custom component; only unit_test_generator layers may come before it)`,
+      { file },
+    );
   }
   return { name: top.data.name, layers };
 }

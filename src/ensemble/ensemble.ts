@@ -1,8 +1,9 @@
 /**
  * Layered inference-time ensembles (Archon-style): `Ensemble.fromConfig(json).generate(messages)` runs
- * each layer's components in parallel on the previous layer's candidates and returns the answer (the
- * first candidate of the last layer run) with a trace of every layer: components, calls, cost,
- * candidates, failures.
+ * each layer's components in parallel on the previous layer's candidates and returns the answer with a
+ * trace of every layer: components, calls, cost, candidates, failures. When the last layer leaves several
+ * candidates, the answer is one of them drawn at random as Archon does, seeded (`seed` and the query),
+ * and `choice` records which.
  *
  *   const ensemble = Ensemble.fromConfig(archonConfig, { registry });
  *   const { answer, trace, cost } = await ensemble.generate([{ role: 'user', content: 'How do I make a cake?' }]);
@@ -13,7 +14,9 @@ import type { Embedder } from '../embed/types.js';
 import { endpointPool, LlmCallError, type ChatMessage } from '../llm/endpoint.js';
 import { ModelRegistry, type ResolvedModel } from '../llm/registry.js';
 import { BUILTIN_RUNNERS, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
-import { BUILTIN_COMPONENT_TYPES, parseArchitecture, type Architecture, type Component } from './config.js';
+import { BUILTIN_COMPONENT_TYPES, parseArchitecture, STATE_ONLY_TYPES, type Architecture, type Component } from './config.js';
+import { Rng } from '../compute/rng.js';
+import { createHash } from 'node:crypto';
 import { providerEntry } from './providers.js';
 import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
 
@@ -26,6 +29,21 @@ export interface EnsembleOptions {
   /** Names the source in validation errors. */
   readonly file?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Seeds the choice among several candidates left by the last layer (Archon picks one at random):
+   * with the query, it fixes the pick, so a rerun answers the same. @default 42
+   */
+  readonly seed?: number;
+}
+
+/** How the answer was chosen from the last layer's candidates. */
+export interface FinalChoice {
+  /** Index of the answer among `candidates`. */
+  readonly index: number;
+  readonly of: number;
+  /** `only` (one candidate), or `random` (several: uniform, seeded by `seed` and the query, as Archon's random.choice). */
+  readonly rule: 'only' | 'random';
+  readonly seed: number;
 }
 
 export interface ComponentTrace {
@@ -53,6 +71,7 @@ export interface LayerTrace {
 export interface EnsembleResult {
   readonly answer: string;
   readonly candidates: readonly Candidate[];
+  readonly choice: FinalChoice;
   readonly trace: readonly LayerTrace[];
   readonly calls: number;
   readonly tokens: { readonly prompt: number; readonly completion: number };
@@ -165,6 +184,8 @@ export class Ensemble {
       const next = results.flatMap((r) => r.output.candidates);
       const stopped = results.some((r) => r.output.stop === true);
       trace.push({ layer: l, components: results.map((r) => r.trace), candidates: next, stopped });
+      // A layer of unit-test writers before any generator leaves its tests in the state, no candidates.
+      if (next.length === 0 && candidates.length === 0 && layer.every((c) => STATE_ONLY_TYPES.has(c.type)) && results.every((r) => r.trace.errors.length === 0)) continue;
       if (next.length === 0) {
         const errors = results.flatMap((r) => r.trace.errors);
         throw new LlmCallError(`layer ${l} produced no candidates${errors.length ? `: ${errors[0]}` : ''}`);
@@ -173,9 +194,16 @@ export class Ensemble {
       if (stopped) break;
     }
     const all = trace.flatMap((t) => t.components);
+    const seed = this.options.seed ?? 42;
+    let index = 0;
+    if (candidates.length > 1) {
+      const query = createHash('sha256').update(JSON.stringify(messages)).digest().readUInt32LE(0);
+      index = new Rng((seed ^ query) >>> 0).int(candidates.length);
+    }
     return {
-      answer: candidates[0].text,
+      answer: candidates[index].text,
       candidates,
+      choice: { index, of: candidates.length, rule: candidates.length > 1 ? 'random' : 'only', seed },
       trace,
       calls: all.reduce((a, c) => a + c.calls, 0),
       tokens: { prompt: all.reduce((a, c) => a + c.tokens.prompt, 0), completion: all.reduce((a, c) => a + c.tokens.completion, 0) },

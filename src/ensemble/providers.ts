@@ -5,13 +5,21 @@
  */
 import { UserInputError } from '../errors/index.js';
 
-export const PROVIDERS: Readonly<Record<string, { readonly base_url: string; readonly api_key_env?: string }>> = {
+export const PROVIDERS: Readonly<Record<string, { readonly base_url: string; readonly api_key_env?: string; readonly modelPrefix?: string }>> = {
   OpenAI_API: { base_url: 'https://api.openai.com/v1', api_key_env: 'OPENAI_API_KEY' },
   Together_API: { base_url: 'https://api.together.xyz/v1', api_key_env: 'TOGETHER_API_KEY' },
   Groq_API: { base_url: 'https://api.groq.com/openai/v1', api_key_env: 'GROQ_API_KEY' },
   Anthropic_API: { base_url: 'https://api.anthropic.com/v1', api_key_env: 'ANTHROPIC_API_KEY' },
   Google_API: { base_url: 'https://generativelanguage.googleapis.com/v1beta/openai', api_key_env: 'GEMINI_API_KEY' },
   tgi: { base_url: process.env.TGI_BASE_URL ?? 'http://127.0.0.1:8080/v1' },
+  // Archon runs vLLM in-process; here it is a vLLM OpenAI-compatible server.
+  vLLM: { base_url: process.env.VLLM_BASE_URL ?? 'http://127.0.0.1:8000/v1' },
+  // Bedrock's OpenAI-compatible endpoint (a Bedrock API key); Archon's litellm ids carry a `bedrock/` prefix.
+  Bedrock_API: {
+    base_url: process.env.BEDROCK_BASE_URL ?? `https://bedrock-runtime.${process.env.AWS_REGION ?? 'us-east-1'}.amazonaws.com/openai/v1`,
+    api_key_env: 'AWS_BEARER_TOKEN_BEDROCK',
+    modelPrefix: 'bedrock/',
+  },
 };
 
 /** A registry entry for `model` served by `modelType`, or a one-line error saying how to add it. */
@@ -23,5 +31,6 @@ export function providerEntry(model: string, modelType: string | undefined, wher
       { field: 'model' },
     );
   }
-  return { model, ...provider };
+  const { modelPrefix, ...endpoint } = provider;
+  return { ...endpoint, model: modelPrefix !== undefined && model.startsWith(modelPrefix) ? model.slice(modelPrefix.length) : model };
 }

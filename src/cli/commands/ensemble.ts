@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { BENCHMARKS, extractAnswer, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
+import { archonSearchSettings, isArchonSearchConfig } from '../../ensemble/itas-config.js';
 import { Ensemble } from '../../ensemble/ensemble.js';
 import { searchArchitectures } from '../../ensemble/search.js';
 import { tokenF1 } from '../../automix/scoring.js';
@@ -89,7 +90,7 @@ const benchCommand: CommandModule<object, BenchArgs> = {
 };
 
 type SearchArgs = ArgumentsCamelCase<
-  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget: number; 'max-calls'?: number; 'max-cost'?: number; method: 'random' | 'bayes'; seed: number; out: string; models: string }
+  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget?: number; 'max-calls'?: number; 'max-cost'?: number; method?: 'random' | 'bayes'; seed: number; out: string; models: string }
 >;
 
 const SpaceFileSchema = z.strictObject({
@@ -104,19 +105,26 @@ const searchCommand: CommandModule<object, SearchArgs> = {
   describe: 'Search ensemble architectures on a dev set under a budget (random or Bayesian optimisation); writes the best, the Pareto front and an SVG',
   builder: ((y: Argv) =>
     outputOptions(y)
-      .option('space', { type: 'string', demandOption: true, describe: 'JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}' })
+      .option('space', { type: 'string', demandOption: true, describe: "JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}, or an Archon ITAS search config (models_available, judge_model, …)" })
       .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
       .option('scorer', { choices: ['exact', 'f1'] as const, default: 'exact' as const, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
-      .option('budget', { type: 'number', default: 30, describe: 'Architectures to evaluate at most' })
+      .option('budget', { type: 'number', describe: "Architectures to evaluate at most (default: an Archon config's init_points + n_iter or random_search_iterations, else 30)" })
       .option('max-calls', { type: 'number', describe: 'Stop once the dev-set calls reach this' })
       .option('max-cost', { type: 'number', describe: "Stop once the dev-set cost (models.yaml 'cost') reaches this" })
-      .option('method', { choices: ['random', 'bayes'] as const, default: 'bayes' as const })
+      .option('method', { choices: ['random', 'bayes'] as const, describe: "default: an Archon config's search_algorithm_choice, else bayes" })
       .option('seed', { type: 'number', default: 42 })
       .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
       .option('models', { type: 'string', default: 'models.yaml' })) as unknown as CommandModule<object, SearchArgs>['builder'],
   handler: async (args) => {
     const registry = await loadModelRegistry(args.models);
-    const space = parseWith(SpaceFileSchema, await readJsonFile(args.space), { file: args.space });
+    const rawSpace = await readJsonFile(args.space);
+    const archon = isArchonSearchConfig(rawSpace) ? await archonSearchSettings(rawSpace, args.space) : undefined;
+    const space = archon?.space ?? parseWith(SpaceFileSchema, rawSpace, { file: args.space });
+    const budget = args.budget ?? archon?.budget ?? 30;
+    const method = args.method ?? archon?.method ?? 'bayes';
+    if (archon && archon.ignored.length > 0 && !args.quiet && !args.json) {
+      process.stderr.write(`note: ${args.space}: Archon harness settings not used by a dev-set search: ${archon.ignored.join(', ')}\n`);
+    }
     const dev = (await readJsonl(args.dev)).map(({ line, value }) => {
       const row = value as Record<string, unknown>;
       const input = row.input ?? row.question;
@@ -131,16 +139,17 @@ const searchCommand: CommandModule<object, SearchArgs> = {
       space,
       dev,
       score,
-      budget: args.budget,
+      budget,
       maxCalls: args['max-calls'],
       maxCost: args['max-cost'],
-      method: args.method,
+      method,
       seed: args.seed,
+      initial: archon?.initial,
       cacheFile: `${args.out}.cache.jsonl`,
-      onEvaluated: (_e, done) => progress({ stage: 'architectures', done, total: args.budget }),
+      onEvaluated: (_e, done) => progress({ stage: 'architectures', done, total: budget }),
     });
     progress.stop();
-    await writeJsonFile(args.out, { method: args.method, budget: args.budget, calls: result.calls, best: result.best, pareto: result.pareto, evaluated: result.evaluated }, { indent: 2 });
+    await writeJsonFile(args.out, { method, budget, space, calls: result.calls, best: result.best, pareto: result.pareto, evaluated: result.evaluated }, { indent: 2 });
     const svg = args.out.replace(/\.json$/i, '') + '.svg';
     await writeFileAtomic(
       svg,
