@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `smoothie` command line: parses flags and calls the library; user errors print as one line. */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { fileSystemCause, isFileSystemError } from '../errors/file-system.js';
@@ -29,6 +30,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+
+/** Our own version: yargs' guess reads the nearest package.json, the host app's when installed as a dependency. */
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
       fail(msg, 2);
     })
     .help()
-    .version()
+    .version(VERSION)
     .parseAsync();
 }
 

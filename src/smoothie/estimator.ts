@@ -8,10 +8,10 @@
  * numbers (to ~1e-16) at O(n·m²·d + n·k·m²) instead of O(n·k·d·m³).
  */
 import { z } from 'zod';
-import { kNearest, KNN_METHODS, DISTANCE_METRICS, type Neighbours } from '../compute/knn.js';
+import { kNearest, KNN_METHODS, DISTANCE_METRICS, type GramEngine, type Neighbours } from '../compute/knn.js';
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
-import { NotFittedError } from '../errors/index.js';
+import { NotFittedError, UserInputError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
 
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
@@ -39,15 +39,29 @@ export const SmoothieOptionsSchema = z
 export type SmoothieOptions = z.input<typeof SmoothieOptionsSchema>;
 export type ResolvedSmoothieOptions = z.output<typeof SmoothieOptionsSchema>;
 
+/** An embedding array: an NdArray, or what `readNpy()` / `readArrowMatrix()` return (float32 or float64 data). */
+export type EmbeddingArray = NdArray | { readonly data: ArrayLike<number | bigint> & { readonly length: number }; readonly shape: readonly number[]; readonly dtype?: string };
+
 export interface SmoothieFitInput {
   /** Voter embeddings, (n, m, d). */
-  readonly generations: NdArray;
+  readonly generations: EmbeddingArray;
   /** Input embeddings, (n, d'): needed for `sample_dependent` with k > 1. */
-  readonly inputs?: NdArray;
+  readonly inputs?: EmbeddingArray;
+}
+
+/** The array as a float NdArray; other element types (int, bool) are a one-line error naming the argument. */
+function floatArray(a: EmbeddingArray, name: string): NdArray {
+  if (a.data instanceof Float32Array || a.data instanceof Float64Array) return a as NdArray;
+  const dtype = 'dtype' in a && a.dtype !== undefined ? a.dtype : a.data.constructor.name;
+  throw new UserInputError(`must hold float32 or float64 embeddings, got ${dtype}`, { field: name });
 }
 
 export interface FitContext {
   readonly backend?: Backend;
+  /** Engine of the exact neighbour search (see `kNearest`). @default 'auto' (ONNX Runtime when installed) */
+  readonly engine?: GramEngine;
+  /** Worker threads of the HNSW search (see `kNearest`). @default one per core from 20,000 rows */
+  readonly workers?: number;
   /** Progress of the neighbour search, the long part of a local fit. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -58,7 +72,9 @@ export interface SmoothieTimings {
 }
 
 /** JSON has no NaN/±Infinity; the fitted state spells them as strings so a round trip is exact. */
-const JsonFloatSchema = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+// Literals, not z.enum: an enum's '-Infinity' key is emitted into the .d.ts as `[-Infinity]:`, which
+// TypeScript rejects there (TS1170) in apps that check library types (skipLibCheck: false).
+const JsonFloatSchema = z.union([z.number(), z.literal('NaN'), z.literal('Infinity'), z.literal('-Infinity')]);
 type JsonFloat = z.infer<typeof JsonFloatSchema>;
 const encodeFloat = (v: number): JsonFloat => (Number.isFinite(v) ? v : (String(v) as JsonFloat));
 const decodeFloat = (v: JsonFloat): number => (typeof v === 'number' ? v : Number(v));
@@ -113,7 +129,8 @@ export class Smoothie {
 
   /** Fits on (n, m, d) generation embeddings; the fitted rows' weights are the test-time result. */
   async fit(input: SmoothieFitInput, context: FitContext = {}): Promise<FittedSmoothie> {
-    const { generations, inputs } = input;
+    const generations = floatArray(input.generations, 'generations');
+    const inputs = input.inputs === undefined ? undefined : floatArray(input.inputs, 'inputs');
     if (generations.shape.length !== 3) {
       throw new Error(`generations must be (n, m, d), got [${generations.shape.join(', ')}]`);
     }
@@ -147,6 +164,8 @@ export class Smoothie {
         method: opts.knn,
         seed: opts.seed,
         backend: context.backend,
+        engine: context.engine,
+        workers: context.workers,
         onProgress: context.onProgress,
       });
       knnSeconds = seconds(tk);
@@ -234,7 +253,8 @@ export class FittedSmoothie {
    * Weights for new samples (the train-time regime): a global model repeats its weights; a local
    * one averages the fitted rows' distances over each query's k nearest fitted inputs (no self).
    */
-  async predict(queries: { inputs?: NdArray; n?: number }, context: FitContext = {}): Promise<{ weights: NdArray<Float64Array>; selected: Int32Array }> {
+  async predict(request: { inputs?: EmbeddingArray; n?: number }, context: FitContext = {}): Promise<{ weights: NdArray<Float64Array>; selected: Int32Array }> {
+    const queries = { n: request.n, inputs: request.inputs === undefined ? undefined : floatArray(request.inputs, 'inputs') };
     const m = this.nVoters;
     let weights: Float64Array;
     if (this.state.global) {
@@ -254,6 +274,8 @@ export class FittedSmoothie {
         method: this.options.knn,
         seed: this.options.seed,
         backend: context.backend,
+        engine: context.engine,
+        workers: context.workers,
         onProgress: context.onProgress,
       });
       weights = neighbourhoodWeights(ref.pairwise, nq, m, k, neighbours, this.options.robust);
