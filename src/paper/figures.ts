@@ -108,3 +108,20 @@ export function rankFrequencies(voterScores: readonly (readonly number[])[], sel
   }
   return counts.map((c) => c / Math.max(1, n));
 }
+
+/** Several SVG figures stacked vertically into one (one image output per notebook cell). */
+export function stackSvgs(svgs: readonly string[]): string {
+  let y = 0;
+  let width = 0;
+  const parts: string[] = [];
+  for (const s of svgs) {
+    const open = /<svg\b[^>]*>/.exec(s);
+    if (!open) continue;
+    const w = Number(/\bwidth="([\d.]+)"/.exec(open[0])?.[1] ?? 0);
+    const h = Number(/\bheight="([\d.]+)"/.exec(open[0])?.[1] ?? 0);
+    parts.push(s.replace(/^\s*<svg\b/, `<svg x="0" y="${y}"`).trim());
+    y += h;
+    width = Math.max(width, w);
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}">\n${parts.join('\n')}\n</svg>\n`;
+}

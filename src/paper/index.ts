@@ -4,7 +4,7 @@ export { PAPER_TABLES, PAPER_TABLE_IDS, paperTable, runPaperTable, missingPaperI
 export { compareCells, maxAbsDifference, type PaperTableResult, type ComparedCell, type OurCell, type ParityCheck, type PaperFigure } from './result.js';
 export { publishedMarkdown, paperMarkdown, paperLatex, paperJson, paperText, writePaperOutputs, type WrittenPaperFiles } from './render.js';
 export { parseTexTable, latexTable, type TexRow } from './tex.js';
-export { barChartSvg, lineChartSvg, competitionRanks, rankFrequencies } from './figures.js';
+export { barChartSvg, lineChartSvg, stackSvgs, competitionRanks, rankFrequencies } from './figures.js';
 export { SMOOTHIE_DATA_REPO, SMOOTHIE_DATA_HINT, AUTOMIX_DATA_HINT, AUTOMIX_DATA_FILES, shippedConfigDir } from './layout.js';
 export { MethodFolder, type PaperRunOptions } from './smoothie-tables.js';
 export { loadAlpacaOutputs } from './alpaca.js';
