@@ -10,6 +10,7 @@ import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandom
 import { embedCommand } from './commands/embed.js';
 import { ensembleCommand } from './commands/ensemble.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { fakeServerCommand } from './commands/fake-server.js';
 import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     .command(automixCommand)
     .command(serveCommand)
     .command(ensembleCommand)
+    .command(fakeServerCommand)
     .command(paperCommand)
     .command(mbrCommand)
     .command(voteCommand)

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Rng } from '../compute/rng.js';
 import { writeJsonFile, writeJsonl } from '../data/json.js';
 import type { DatasetRow } from '../data/schemas.js';
+import { writeAutomixDemo } from './automix-demo.js';
 
 export const DEMO_CATEGORIES = ['arithmetic', 'capitals', 'opposites'] as const;
 export type DemoCategory = (typeof DEMO_CATEGORIES)[number];
@@ -203,5 +204,7 @@ export async function writeDemo(layout: DemoLayout, seed = 20241210): Promise<st
       written.push(file);
     }
   }
+  // AutoMix rows for `smoothie automix evaluate` (its own layout; see automix-demo.ts).
+  written.push(await writeAutomixDemo(layout.dataDir, seed));
   return written;
 }

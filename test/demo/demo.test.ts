@@ -9,7 +9,7 @@ describe('shipped demo', () => {
   it('is exactly what the generator writes (deterministic, not hand-edited)', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-demo-'));
     const files = await writeDemo({ dataDir: path.join(dir, 'results', 'datasets'), resultsDir: path.join(dir, 'results') });
-    expect(files).toHaveLength(12);
+    expect(files).toHaveLength(13);
     for (const file of files) {
       const rel = path.relative(dir, file);
       expect(readFileSync(file, 'utf8'), rel).toBe(readFileSync(path.join(REPO_ROOT, rel), 'utf8'));

@@ -59,6 +59,12 @@ export interface FakeServerOptions {
   readonly answer?: (model: string, prompt: string, index: number, seed?: number) => string;
   /** The server closes itself after this long, so a stuck test cannot keep it alive. @default 120000 */
   readonly lifetimeMs?: number;
+  /** Loopback port; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** @default 127.0.0.1 */
+  readonly host?: string;
+  /** Keep every request in `received` (tests); off for a long-running server. @default true */
+  readonly record?: boolean;
 }
 
 export interface FakeServer {
@@ -132,7 +138,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const perPromptCount = perPrompt.get(prompt) ?? 0;
     perPrompt.set(prompt, perPromptCount + 1);
     const at = performance.now() - started;
-    const record = (status: ReceivedRequest['status']): void => void received.push({ path, model, prompt, keyIndex, status, n, seed, at, body });
+    const record = (status: ReceivedRequest['status']): void => {
+      if (options.record !== false) received.push({ path, model, prompt, keyIndex, status, n, seed, at, body });
+    };
     const fault: Fault | undefined =
       keys.length > 0 && keyIndex < 0
         ? { kind: 'unauthorized' }
@@ -204,8 +212,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(payload);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const { port, address } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {
@@ -216,5 +227,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }));
   // unref: the safety net itself must not keep the process alive.
   const lifetime = setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref();
-  return { baseUrl: `http://127.0.0.1:${port}/v1`, received, maxInFlight: () => maxInFlight, completed: () => completed, close };
+  const host = address.includes(':') ? `[${address}]` : address;
+  return { baseUrl: `http://${host}:${port}/v1`, received, maxInFlight: () => maxInFlight, completed: () => completed, close };
 }
