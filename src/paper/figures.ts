@@ -7,6 +7,18 @@ import { escapeXml, SERIES_COLOURS } from '../plot/svg.js';
 
 const fmt = (x: number): string => (Math.round(x * 100) / 100).toString();
 
+/** Round tick values covering [lo, hi]: steps of 1, 2, 2.5 or 5 × 10^k, about `target` of them. */
+export function niceTicks(lo: number, hi: number, target = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const mag = 10 ** Math.floor(Math.log10((hi - lo) / Math.max(1, target - 1)));
+  const count = (step: number): number => Math.floor(hi / step + 1e-9) - Math.ceil(lo / step - 1e-9) + 1;
+  const steps = [0.5, 1, 2, 2.5, 5, 10, 20].map((m) => m * mag);
+  const step = steps.reduce((best, st) => (Math.abs(count(st) - target) < Math.abs(count(best) - target) ? st : best));
+  const out: number[] = [];
+  for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + 1e-9 * step; i++) out.push(Number((i * step).toPrecision(12)) + 0);
+  return out;
+}
+
 /** Bars of `values` (one per label) on a 0…yMax axis. */
 export function barChartSvg(options: { title: string; xLabel: string; yLabel: string; labels: readonly string[]; values: readonly number[]; yMax?: number }): string {
   const W = 420;
@@ -24,8 +36,7 @@ export function barChartSvg(options: { title: string; xLabel: string; yLabel: st
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
-  for (let t = 0; t <= 4; t++) {
-    const v = yMin + ((yMax - yMin) * t) / 4;
+  for (const v of niceTicks(yMin, yMax)) {
     out.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${fmt(y(v))}" y2="${fmt(y(v))}" stroke="#ddd" stroke-dasharray="4 3"/>`);
     out.push(`<text x="${M.left - 6}" y="${fmt(y(v) + 4)}" text-anchor="end">${fmt(v)}</text>`);
   }
@@ -67,8 +78,7 @@ export function lineChartSvg(options: { title: string; xLabel: string; yLabel: s
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${(W - M.right + M.left) / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
-  for (let t = 0; t <= 4; t++) {
-    const v = lo + ((hi - lo) * t) / 4;
+  for (const v of niceTicks(lo, hi)) {
     out.push(`<line x1="${M.left}" x2="${M.left + pw}" y1="${fmt(Y(v))}" y2="${fmt(Y(v))}" stroke="#ddd"/>`);
     out.push(`<text x="${M.left - 6}" y="${fmt(Y(v) + 4)}" text-anchor="end">${fmt(v)}</text>`);
   }

@@ -34,3 +34,15 @@ describe('SVG figures', () => {
     expect((svg.match(/<circle/g) ?? []).length).toBe(2);
   });
 });
+
+describe('axis ticks', () => {
+  it('round steps covering the range', async () => {
+    const { niceTicks } = await import('../../src/paper/figures.js');
+    expect(niceTicks(0, 1.1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(niceTicks(45.67, 97.67)).toEqual([50, 60, 70, 80, 90]);
+    const t = niceTicks(45.67, 97.67);
+    expect(t[0]).toBeGreaterThanOrEqual(45.67);
+    expect(t.every((v, i) => i === 0 || Math.abs(v - t[i - 1] - (t[1] - t[0])) < 1e-9)).toBe(true);
+    expect(niceTicks(-3.3, 5.5)).toContain(0);
+  });
+});
