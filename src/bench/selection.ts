@@ -25,7 +25,7 @@ import { loadSplitData } from '../data/split.js';
 import { createEmbedder } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
 import { scoreSample } from '../metrics/registry.js';
-import { coverageSelect, supportMasses } from '../select/coverage.js';
+import { COVERAGE_DEFAULTS, coverageSelect, supportMasses } from '../select/coverage.js';
 import { mbrFromEmbeddings, mbrFromTexts } from '../select/mbr.js';
 import { inputNeighbourhoods } from '../select/neighbours.js';
 import { vote } from '../select/vote.js';
@@ -98,6 +98,10 @@ async function methodsOn(
   put('oracle per sample@-', oracle);
   if (texts) {
     put('pick-longest@-', texts.map((row) => row.reduce((b, t, v) => (wordCount(t) > wordCount(row[b]) ? v : b), 0)));
+    // the voter with the longest answers on average: the length baseline for the one-voter forms
+    const meanWords = new Float64Array(m);
+    texts.forEach((row) => row.forEach((t, v) => (meanWords[v] += wordCount(t))));
+    put('pick-longest global (one voter)@-', new Int32Array(n).fill(meanWords.indexOf(Math.max(...meanWords))));
     put('mbr rougeL@-', mbrFromTexts(texts).selected);
     put('coverage k=1 (ours, per sample)@-', coverageSelect(texts).selected);
     put('coverage global (ours)@-', coverageSelect(texts, { scope: 'global' }).selected);
@@ -112,8 +116,8 @@ async function methodsOn(
     put(`mbr cosine global@${e}`, mbrFromEmbeddings(emb.generations, { scope: 'global' }).selected);
     if (texts) {
       put(`vote (mbr ties)@${e}`, vote(texts, { tieBreak: mbr.scores }).selected);
-      const nb = await inputNeighbourhoods(emb.inputs, 20, { backend });
-      put(`coverage k=20 (ours)@${e}`, coverageSelect(texts, { neighbours: nb }).selected);
+      const nb50 = await inputNeighbourhoods(emb.inputs, COVERAGE_DEFAULTS.k, { backend });
+      put(`coverage k=50 (ours)@${e}`, coverageSelect(texts, { neighbours: nb50 }).selected);
     }
   }
   return out;
@@ -208,7 +212,7 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
       // ours: split halves (hash neighbourhoods, as the table's first embedder) and nearby hyperparameters
       const first = embs.get(EMBEDDERS[0]);
       if (first) {
-        const nb = await inputNeighbourhoods(first.inputs, 20, { backend });
+        const nb = await inputNeighbourhoods(first.inputs, COVERAGE_DEFAULTS.k, { backend });
         const sel = coverageSelect(texts, { neighbours: nb }).selected;
         const half = (parity: number): number => {
           let t = 0;
@@ -229,7 +233,7 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
           }
         }
         const masses = supportMasses(texts);
-        for (const lambda of [0, 0.02, 0.05, 0.1, 0.2]) {
+        for (const lambda of [0, 0.02, 0.05, 0.07, 0.1, 0.2]) {
           for (const k of [1, 5, 20, 50]) {
             const nbk = await inputNeighbourhoods(first.inputs, k, { backend });
             const scores = new Float64Array(n * m);

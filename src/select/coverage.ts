@@ -10,23 +10,25 @@
  *
  * A word another voter also produced is evidence of content on the instruction (+idf: rare words count
  * more, function words little); a word nobody else produced is either added detail or noise, and costs
- * λ·idf. With λ small (0.05: twenty unsupported words cost what one supported word earns) a
+ * λ·idf. With λ small (0.07: fourteen unsupported words cost what one supported word earns) a
  * comprehensive answer beats a terse one, an empty or off-topic answer scores nothing, and rambling
  * that nobody echoes is still paid for. Like Smoothie-Local, the score of voter i is averaged over the
- * k nearest inputs (the sample included), so a voter is chosen for being good at this kind of
+ * k = 50 nearest inputs (the sample included), so a voter is chosen for being good at this kind of
  * instruction, not on one sample's luck; k = 1 is the per-sample rule and `global` one voter for all.
  *
  * idf is computed over every candidate of the table (smoothed, as scikit-learn's). Two hyperparameters,
- * λ and k, chosen on the AlpacaEval development split (λ ∈ [0.03, 0.07] and k ∈ [20, 50] give the same
- * picture) and on the shipped demo; see the README for the figures and the length discussion.
+ * λ and k, chosen on the AlpacaEval development split and the shipped demo: the unsupported-word cost
+ * keeps the demo's rambler out for λ ≥ 0.05 (with every embedder's neighbourhoods at k = 50) and costs
+ * on AlpacaEval as it grows (λ = 0.2 is back to random); λ = 0.07 is the middle of [0.05, 0.1], where
+ * both hold. See the README for the figures and the length discussion.
  */
 import type { Selection, SelectionScope } from './mbr.js';
 import { argmax, argmaxRows, columnMeans, Idf, wordSets } from './text.js';
 
-export const COVERAGE_DEFAULTS = { lambda: 0.05, k: 20 } as const;
+export const COVERAGE_DEFAULTS = { lambda: 0.07, k: 50 } as const;
 
 export interface CoverageOptions {
-  /** Cost of an unsupported word relative to a supported one. @default 0.05 */
+  /** Cost of an unsupported word relative to a supported one. @default 0.07 */
   readonly lambda?: number;
   /**
    * Neighbourhoods: row s holds the k sample indices whose scores are averaged for sample s (the

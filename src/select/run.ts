@@ -39,9 +39,9 @@ export interface SelectRunOptions {
   readonly scope?: SelectionScope;
   /** vote. @default 'auto' */
   readonly kind?: AnswerKind;
-  /** coverage. @default 0.05 */
+  /** coverage. @default 0.07 */
   readonly lambda?: number;
-  /** coverage neighbourhood size. @default 20 */
+  /** coverage neighbourhood size. @default 50 */
   readonly k?: number;
   readonly seed?: number;
   readonly redo?: boolean;
@@ -58,7 +58,7 @@ export interface SelectRunResult {
 
 const safe = (name: string): string => name.replace(/[^\w.-]+/g, '-');
 
-/** The method file's stem, e.g. `mbr_cosine_hash`, `mbr_rougeL_global`, `vote_auto_hash`, `coverage_k20_l0.05_hash`. */
+/** The method file's stem, e.g. `mbr_cosine_hash`, `mbr_rougeL_global`, `vote_auto_hash`, `coverage_k50_l0.07_hash`. */
 export function selectFileStem(opts: Omit<SelectRunOptions, 'config' | 'mode' | 'dirs'>): string {
   const emb = safe(opts.embedderName ?? opts.embedder?.id ?? 'none');
   const scope = opts.scope === 'global' ? '_global' : '';

@@ -35,7 +35,7 @@ describe('smoothie mbr | vote | coverage | methods', () => {
     run(['run', '--type', 'sample_dependent', '--k', '20', '--embedder', 'hash']);
     run(['pick-random'], false);
     const files = {
-      coverage: 'coverage_k20_l0.05_hash_test.json',
+      coverage: 'coverage_k50_l0.07_hash_test.json',
       mbr: 'mbr_cosine_hash_test.json',
       mbrRouge: 'mbr_rougeL_test.json',
       vote: 'vote_auto_hash_test.json',
@@ -56,7 +56,7 @@ describe('smoothie mbr | vote | coverage | methods', () => {
     // evaluate scores the new method files beside the others
     const ev = smoothie(['evaluate', ...DEMO.slice(0, 3)], ws);
     expect(ev.code, ev.stderr).toBe(0);
-    expect(ev.stdout).toContain('coverage_k20_l0.05_hash');
+    expect(ev.stdout).toContain('coverage_k50_l0.07_hash');
     // a rerun is skipped; bad flags are one-line errors
     expect(smoothie(['coverage', '--embedder', 'hash', ...DEMO], ws).stdout).toContain('skipped');
     expectOneLineError(smoothie(['coverage', '--k', '0', ...DEMO], ws), '--k');
