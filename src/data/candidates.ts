@@ -43,7 +43,7 @@ export async function loadMultiPromptCandidates(file: string, nSamples: number):
   const p = generations[0]?.length ?? 0;
   generations.forEach((row, s) => {
     if (row.length !== p) {
-      throw new UserInputError(`has ${row.length} prompt outputs, row 0 has ${p} (ragged multi-prompt rows)`, {
+      throw new UserInputError(`has ${row.length} prompt outputs, row 1 has ${p} (ragged multi-prompt rows)`, {
         file,
         row: s,
         rowLabel: 'row',

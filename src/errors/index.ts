@@ -17,7 +17,11 @@ export class SmoothieError extends Error {
 export interface UserInputErrorDetails {
   /** File (or flag) the problem was found in. */
   readonly file?: string;
-  /** 1-based line number (jsonl) or 0-based row index, as `rowLabel` says. */
+  /**
+   * Where in the file: a 1-based line number (`rowLabel` 'line', the default: text files), or a 0-based
+   * row index (`row`, `sample`: a split, array or table). Messages count both from 1 (`row 1` is the
+   * first row), one convention for every message; `UserInputError.row` keeps the value given.
+   */
   readonly row?: number;
   readonly rowLabel?: 'line' | 'row' | 'sample';
   /** Field, column or flag name. */
@@ -56,7 +60,7 @@ export class NotFittedError extends SmoothieError {
 function formatLocation(d: UserInputErrorDetails): string {
   const parts: string[] = [];
   if (d.file !== undefined) parts.push(d.file);
-  if (d.row !== undefined) parts.push(`${d.rowLabel ?? 'line'} ${d.row}`);
+  if (d.row !== undefined) parts.push(`${d.rowLabel ?? 'line'} ${d.rowLabel === undefined || d.rowLabel === 'line' ? d.row : d.row + 1}`);
   if (d.field !== undefined) parts.push(`field '${d.field}'`);
   return parts.length > 0 ? `${parts.join(', ')}: ` : '';
 }

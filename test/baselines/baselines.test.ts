@@ -147,7 +147,7 @@ describe('labeled-oracle', () => {
     expect(e.file).toBe('data/ds_train.jsonl');
     expect(e.field).toBe('reference');
     expect(e.row).toBe(2);
-    expect(e.message).toMatch(/ds_train\.jsonl.*row 2.*reference/);
+    expect(e.message).toMatch(/ds_train\.jsonl.*row 3.*reference/); // e.row is the 0-based index, messages count from 1
   });
 
   it('rejects train voters that differ from the test voters', () => {

@@ -155,7 +155,7 @@ describe('bad input: one line naming file/row/field, exit 2, no output file', ()
     const rows = Array.from({ length: 360 }, (_, s) => (s === 7 ? ['a', 'b'] : ['a', 'b', 'c']));
     writeFileSync(path.join(genDir, 'individual_test.json'), JSON.stringify({ generations: rows }));
     const r = smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--model', 'calc-7b', '--multi-prompt', '--embedder', 'hash', '--type', 'sample_independent'], dir);
-    expectOneLineError(r, 'individual_test.json', 'row 7', 'ragged');
+    expectOneLineError(r, 'individual_test.json', 'row 8', 'ragged');
   });
 
   it('NaN in precomputed embeddings, and X/G shape mismatch', async () => {
@@ -163,7 +163,7 @@ describe('bad input: one line naming file/row/field, exit 2, no output file', ()
     G[(12 * 5 + 2) * 4 + 1] = NaN;
     await writeNpy(path.join(dir, 'G.npy'), { data: G, shape: [360, 5, 4] });
     await writeNpy(path.join(dir, 'X.npy'), { data: new Float32Array(359 * 4), shape: [359, 4] });
-    expectOneLineError(run('--generation-embeddings', 'G.npy'), 'G.npy', 'row 12', 'NaN');
+    expectOneLineError(run('--generation-embeddings', 'G.npy'), 'G.npy', 'row 13', 'NaN');
     G[(12 * 5 + 2) * 4 + 1] = 0.25;
     await writeNpy(path.join(dir, 'G.npy'), { data: G, shape: [360, 5, 4] });
     expectOneLineError(run('--generation-embeddings', 'G.npy', '--input-embeddings', 'X.npy'), 'X.npy', 'shape mismatch');
@@ -308,7 +308,7 @@ describe('evaluate and baselines on bad input: one line, non-zero exit, nothing 
 
   it('unknown task names the file, row and field', () => {
     withEdited('results/datasets/demo_test.jsonl', (t) => t.replace('"task_name": "demo"', '"task_name": "poetry"').replace('"task_name":"demo"', '"task_name":"poetry"'), () => {
-      expectOneLineError(smoothie(['evaluate', ...base], dir), 'demo_test.jsonl', 'row 0', "field 'task_name'", "no metric known for task 'poetry'");
+      expectOneLineError(smoothie(['evaluate', ...base], dir), 'demo_test.jsonl', 'row 1', "field 'task_name'", "no metric known for task 'poetry'");
     });
     expect(written()).toEqual([]);
   });

@@ -163,7 +163,7 @@ describe('npy conversions', () => {
 
   it('toInt32Array and toNumberArray convert int64 safely', () => {
     expect(toInt32Array(i8([0n, 4n, -3n]), 'n.npy')).toEqual(Int32Array.from([0, 4, -3]));
-    expect(() => toInt32Array(i8([0n, 1n, 2n, 2n ** 40n], [2, 2]), 'n.npy')).toThrow(/^n\.npy, row 1: int64 value 1099511627776 is outside the int32 range$/);
+    expect(() => toInt32Array(i8([0n, 1n, 2n, 2n ** 40n], [2, 2]), 'n.npy')).toThrow(/^n\.npy, row 2: int64 value 1099511627776 is outside the int32 range$/);
     expect(() => toInt32Array({ data: new Float64Array(1), dtype: '<f8', shape: [1] }, 'n.npy')).toThrow(/expected an integer array/);
     expect(toNumberArray(i8([2n ** 53n - 1n]), 'n.npy')).toEqual([2 ** 53 - 1]);
     expect(() => toNumberArray(i8([2n ** 53n + 1n]), 'n.npy')).toThrow(/too large/);
