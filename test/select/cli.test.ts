@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanGeneration } from '../../src/data/clean.js';
 import { scoreSample } from '../../src/metrics/registry.js';
+import { labelFreeMethodCommands } from '../../src/select/methods.js';
 import { demoWorkspace, expectOneLineError, smoothie } from '../cli/helpers.js';
 
 const DEMO = ['--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--cache-dir', '.cache'];
@@ -62,4 +63,21 @@ describe('smoothie mbr | vote | coverage | methods', () => {
     expectOneLineError(smoothie(['coverage', '--k', '0', ...DEMO], ws), '--k');
     expectOneLineError(smoothie(['coverage', '--lambda', '-1', '--k', '1', ...DEMO], ws), '--lambda');
   });
+
+  it('every listed label-free command line runs on the demo with the dataset flags appended', { timeout: 180_000 }, () => {
+    const ws = demoWorkspace();
+    const lines = labelFreeMethodCommands(['hash:256']);
+    expect(lines.length).toBeGreaterThan(8);
+    const files = new Set<string>();
+    for (const line of lines) {
+      const r = smoothie([...line.split(' '), ...DEMO.slice(0, 3), '--json'], ws);
+      expect(r.code, `${line}: ${r.stderr}`).toBe(0);
+      const out = JSON.parse(r.stdout) as unknown;
+      const file = Array.isArray(out) ? ((out[0] as { output_file?: string }).output_file ?? '') : String((out as { output_file?: string; outputs?: { file: string }[] }).output_file ?? '');
+      if (file !== '') files.add(file);
+    }
+    // each line writes its own method file (none overwrites another's)
+    expect(files.size).toBe(lines.length);
+  });
 });
+
