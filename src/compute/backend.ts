@@ -3,8 +3,17 @@
  * installs download native binaries, so they are imported dynamically when the user has installed
  * them and never required. wasm is the default everywhere; `cpu` is the pure-JS fallback.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as Tfjs from '@tensorflow/tfjs';
 import { UserInputError } from '../errors/index.js';
+
+type Tf = typeof Tfjs;
+let tfPromise: Promise<Tf> | undefined;
+
+/** tfjs itself, imported on first use: importing it costs ~1 s, and ONNX Runtime paths never need it. */
+function loadTf(): Promise<Tf> {
+  tfPromise ??= import('@tensorflow/tfjs');
+  return tfPromise;
+}
 
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -18,7 +27,7 @@ export interface Backend {
   /** tfjs' own name for the active backend (`tensorflow`, `wasm`, `cpu`). */
   readonly tfBackend: string;
   /** The tfjs namespace, with `name` active. */
-  readonly tf: typeof tf;
+  readonly tf: Tf;
 }
 
 type NativeBackend = 'tensorflow-gpu' | 'tensorflow';
@@ -36,7 +45,7 @@ export interface CreateBackendOptions {
 
 let active: Backend | undefined;
 
-async function tryNative(specifier: string): Promise<boolean> {
+async function tryNative(tf: Tf, specifier: string): Promise<boolean> {
   try {
     // A variable specifier keeps TypeScript and bundlers from requiring the optional package.
     await import(specifier);
@@ -46,7 +55,7 @@ async function tryNative(specifier: string): Promise<boolean> {
   }
 }
 
-async function tryWasm(): Promise<boolean> {
+async function tryWasm(tf: Tf): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     return await tf.setBackend('wasm');
@@ -55,13 +64,13 @@ async function tryWasm(): Promise<boolean> {
   }
 }
 
-async function activate(name: ResolvedBackendName, packages: Readonly<Record<NativeBackend, string>>): Promise<boolean> {
+async function activate(tf: Tf, name: ResolvedBackendName, packages: Readonly<Record<NativeBackend, string>>): Promise<boolean> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow':
-      return tryNative(packages[name]);
+      return tryNative(tf, packages[name]);
     case 'wasm':
-      return tryWasm();
+      return tryWasm(tf);
     case 'cpu':
       return tf.setBackend('cpu');
   }
@@ -82,8 +91,9 @@ export async function createBackend(requested: BackendName | string = 'auto', op
   if (active && (req === 'auto' || req === active.name)) return active;
   const order: ResolvedBackendName[] =
     req === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [req];
+  const tf = await loadTf();
   for (const name of order) {
-    if (await activate(name, packages)) {
+    if (await activate(tf, name, packages)) {
       await tf.ready();
       active = { requested: req, name, tfBackend: tf.getBackend(), tf };
       return active;

@@ -1,10 +1,12 @@
 /**
  * k-nearest-neighbour search between a reference set R (nr × d) and queries Q (nq × d).
  *
- * `exact`: the Gram matrix Q·Rᵀ runs on the active tfjs backend (wasm SIMD by default, the GPU with
- * tensorflow-gpu) in float32, in blockRows × blockRows blocks (bounded memory); when queries and
- * references are the same rows (test-time neighbourhoods) only blocks on and above the diagonal
- * are computed, each also serving, transposed, the rows below it. Float32 dot products carry an
+ * `exact`: the Gram matrix Q·Rᵀ runs in float32, in blockRows × blockRows blocks (bounded memory),
+ * on ONNX Runtime when onnxruntime-node is installed (the product and a TopK per block run natively
+ * on every core; JavaScript merges k + 4 candidates per row and block), else on the active tfjs
+ * backend (wasm SIMD by default, the GPU with tensorflow-gpu), where JavaScript scans every entry
+ * and, when queries and references are the same rows, only blocks on and above the diagonal are
+ * computed, each also serving, transposed, the rows below it. Float32 dot products carry an
  * error of at most γ_d·‖q‖·‖r‖ (γ_d = d·u/(1−d·u)), so every reference whose approximate squared
  * distance lies within 2·bound of the k-th approximate one is re-measured exactly in float64 and
  * the k smallest exact distances win (ties: lower index); when the (k+1)-th lies beyond that reach
@@ -12,9 +14,12 @@
  * scikit-learn computes for the reference); distances are exact where re-measured, otherwise
  * float32-accurate (near-zero ones, such as a sample's distance to itself, are measured exactly).
  *
- * `hnsw`: hnswlib-node's HNSW graph: approximate, for reference sets too large for O(nq·nr·d).
+ * `hnsw`: hnswlib-node's HNSW graph: approximate, for reference sets too large for O(nq·nr·d); from
+ * 20,000 rows one graph per core over shards of the references, built and searched in worker threads.
  */
+import os from 'node:os';
 import hnswlib from 'hnswlib-node';
+import { hnswWorkersAvailable, shardedHnsw } from './hnsw-shards.js';
 import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
 import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType, type OrtModule, type OrtSession } from './onnx.js';
@@ -63,6 +68,12 @@ export interface KnnOptions {
   /** Seeds HNSW's level generator. @default 42 */
   readonly seed?: number;
   readonly hnsw?: HnswOptions;
+  /**
+   * Worker threads for HNSW: the references are split into one shard per worker, each indexed and
+   * searched in parallel, and the shards' nearest merged. @default one per core from
+   * `HNSW_SHARD_MIN_ROWS` reference rows up (when the build's worker file is present), else 1
+   */
+  readonly workers?: number;
   /** Rows per Gram block: a block holds blockRows² float32 values. @default 1024 on onnx, 512 on tfjs */
   readonly blockRows?: number;
   /** Called as work completes (Gram blocks, or HNSW insertions + searches). */
@@ -171,6 +182,8 @@ function blocksOf(n: number, size: number): Block[] {
   return out;
 }
 
+// CPU only: measured on an H200 (results/bench/device-h200.json), onnxruntime-node's WebGPU
+// provider returned other neighbour sets than the float32 error bound allows, and more slowly.
 let onnxNearest: Promise<OrtSession> | undefined;
 
 /**
@@ -396,17 +409,51 @@ function rerank(p: ExactProblem, cand: CandidateLists): Neighbours {
 
 const HNSW_PROGRESS_EVERY = 2000;
 
+/** From this many reference rows, HNSW runs on one worker thread per core by default. */
+export const HNSW_SHARD_MIN_ROWS = 20_000;
+
+function hnswWorkers(requested: number | undefined, nr: number): number {
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 1) throw new Error(`kNearest: workers must be a positive integer, got ${requested}`);
+    return requested;
+  }
+  return nr >= HNSW_SHARD_MIN_ROWS && hnswWorkersAvailable() ? Math.max(1, os.availableParallelism()) : 1;
+}
+
+/** float32 rows, L2-normalised in float64 first when asked (cosine). */
+function toFloat32(a: NdArray, normalise: boolean): Float32Array {
+  if (!normalise && a.data instanceof Float32Array) return a.data;
+  return Float32Array.from(toFloat64(a, normalise));
+}
+
 async function hnswKnn(
   ref: NdArray,
   qry: NdArray,
   k: number,
   normalise: boolean,
   seed: number,
-  opts: HnswOptions,
+  opts: HnswOptions & { readonly workers?: number },
   onProgress?: (done: number, total: number) => void,
 ): Promise<Neighbours> {
   const { n: nr, d } = rowsOf(ref, 'reference');
   const { n: nq } = rowsOf(qry, 'queries');
+  const workers = Math.min(hnswWorkers(opts.workers, nr), nr);
+  if (workers > 1) {
+    const reference = toFloat32(ref, normalise);
+    const { labels, squared } = await shardedHnsw({
+      reference,
+      queries: ref === qry ? reference : toFloat32(qry, normalise),
+      d,
+      k,
+      M: opts.M ?? 16,
+      efConstruction: opts.efConstruction ?? 100,
+      efSearch: opts.efSearch ?? 64,
+      seed,
+      workers,
+      onProgress,
+    });
+    return { k, indices: labels, distances: squared.map((v) => Math.sqrt(Math.max(0, v))), method: 'hnsw' };
+  }
   const r64 = toFloat64(ref, normalise);
   const q64 = ref === qry ? r64 : toFloat64(qry, normalise);
   const index = new hnswlib.HierarchicalNSW('l2', d);
@@ -459,7 +506,9 @@ export async function kNearest(reference: NdArray, queries: NdArray, options: Kn
   }
   const normalise = (options.metric ?? 'euclidean') === 'cosine';
   const method = resolveKnnMethod(options.method ?? 'auto', nr);
-  if (method === 'hnsw') return hnswKnn(reference, queries, k, normalise, options.seed ?? 42, options.hnsw ?? {}, options.onProgress);
+  if (method === 'hnsw') {
+    return hnswKnn(reference, queries, k, normalise, options.seed ?? 42, { ...options.hnsw, workers: options.workers }, options.onProgress);
+  }
   const engine = await resolveEngine(options.engine ?? 'auto', options.backend);
   const problem = exactProblem(reference, queries, k, normalise);
   const candidates =
