@@ -60,6 +60,13 @@ export function effectiveParams(model: Pick<ResolvedModel, 'params'>, params: Sa
   return out as SamplingParams;
 }
 
+/** Carries a failure of `onAnswer` past the retry classification. */
+class AnswerNotKept extends Error {
+  constructor(override readonly cause: unknown) {
+    super('the answer could not be kept');
+  }
+}
+
 /** Thrown for a call that did not start because its batch had already failed. */
 export class CallNotStarted extends Error {
   override readonly name = 'CallNotStarted';
@@ -91,6 +98,11 @@ export interface CompleteOptions {
    * Otherwise such an answer is a failed attempt: retried, then reported with its finish reason.
    */
   readonly allowEmpty?: boolean;
+  /**
+   * Runs on the answer before the call gives its concurrency slot back (the batch runner caches it
+   * here), so a process killed at any moment has at most `max_concurrency` answers received and not kept.
+   */
+  readonly onAnswer?: (result: Omit<CompletionResult, 'attempts'>) => Promise<void>;
 }
 
 /** A 200 answer with a choice that has no content (its finish reason says why). */
@@ -260,6 +272,14 @@ export class Endpoint {
     const redact = (text: string): string => redactKeys(text, this.model.keys);
     let failures = 0;
     let attempts = 0;
+    // A failure of onAnswer (the cache's disk is full, say) is the caller's, not a failed attempt.
+    const kept = async (result: Omit<CompletionResult, 'attempts'>): Promise<void> => {
+      try {
+        await options.onAnswer?.(result);
+      } catch (error) {
+        throw new AnswerNotKept(error);
+      }
+    };
     for (;;) {
       if (this.keys.length === 0) throw new LlmCallError(`${where}: every API key was rejected (${redact(this.rejection)})`);
       let outcome: Outcome | { kind: 'ok'; result: Omit<CompletionResult, 'attempts'> } | { kind: 'no-key' };
@@ -274,8 +294,11 @@ export class Endpoint {
             const key = this.keys[this.next % this.keys.length];
             attempts++;
             try {
-              return { kind: 'ok' as const, result: await this.once(key, request, signal, options.allowEmpty) };
+              const result = await this.once(key, request, signal, options.allowEmpty);
+              await kept(result);
+              return { kind: 'ok' as const, result };
             } catch (error) {
+              if (error instanceof AnswerNotKept) throw error.cause;
               // The SDK reports an abort as its own error; the caller's reason says why.
               if (signal?.aborted) throw signal.reason;
               const o = classify(error);
@@ -290,6 +313,7 @@ export class Endpoint {
           { priority: failures },
         );
       } catch (error) {
+        if (UserInputError.isUserInputError(error) && !(error instanceof LlmCallError)) throw error;
         throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redact((error as Error).message)}`);
       }
       switch (outcome.kind) {

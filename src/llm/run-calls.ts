@@ -133,11 +133,17 @@ export async function runGenerationCalls(calls: readonly GenerationCall[], optio
       try {
         const r = await e.complete(
           { prompt: call.prompt, params: call.params, label: call.label },
-          // A call's jitter depends on the seed and the call only, not on which calls ran before it.
-          { signal: options.signal, stop: stop.signal, rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)), onRetry, allowEmpty: options.allowEmpty },
+          {
+            signal: options.signal,
+            stop: stop.signal,
+            // A call's jitter depends on the seed and the call only, not on which calls ran before it.
+            rng: new Rng(seed ^ Number.parseInt(keys[i].slice(0, 8), 16)),
+            onRetry,
+            allowEmpty: options.allowEmpty,
+            // Cached while the call still holds its slot: a kill loses at most the calls in flight.
+            onAnswer: (a) => cache.append({ key: keys[i], model: call.model, texts: a.texts, finish_reasons: a.finishReasons, usage: a.usage }),
+          },
         );
-        // Cache before counting it done: a kill after this line never repeats the call.
-        await cache.append({ key: keys[i], model: call.model, texts: r.texts, finish_reasons: r.finishReasons, usage: r.usage });
         results[i] = r.texts;
         done++;
         report();
