@@ -114,6 +114,29 @@ async function main(): Promise<void> {
   if (!ort) throw new Error('onnxruntime-node is not installed');
   const cores = os.availableParallelism();
 
+  // HNSW parameters at 100,000 rows on the visible cores: time and recall@20 on 500 sampled queries.
+  if (flag('--sweep')) {
+    const n = 100_000, d = 384, k = 20, sample = 500;
+    const { X } = synthetic(n, 1, d, 3);
+    const exact = await kNearest(X, ndarray(X.data.subarray(0, sample * d), [sample, d]), { k, method: 'exact', engine: 'onnx' });
+    const rows: Record<string, unknown>[] = [];
+    for (const [M, efConstruction, efSearch] of JSON.parse(arg('--sweep')!) as [number, number, number][]) {
+      const t = performance.now();
+      const nb = await kNearest(X, X, { k, method: 'hnsw', workers: cores, hnsw: { M, efConstruction, efSearch } });
+      const seconds = (performance.now() - t) / 1000;
+      let hits = 0;
+      for (let q = 0; q < sample; q++) {
+        const truth = new Set(exact.indices.subarray(q * k, (q + 1) * k));
+        for (const j of nb.indices.subarray(q * k, (q + 1) * k)) if (truth.has(j)) hits++;
+      }
+      const row = { M, efConstruction, efSearch, workers: cores, knn_seconds: seconds, recall: hits / (sample * k) };
+      log(JSON.stringify(row));
+      rows.push(row);
+    }
+    process.stdout.write(`${JSON.stringify({ machine: result.machine, hnsw_sweep_100k: rows }, null, 2)}\n`);
+    return;
+  }
+
   // use: the ONNX graph on long texts.
   const specs = JSON.parse(await readFile(arg('--spec')!, 'utf8')) as WeightSpec[];
   const tokenizer = UseTokenizer.fromVocab(JSON.parse(await readFile(arg('--vocab')!, 'utf8')) as UseVocabEntry[]);

@@ -397,6 +397,25 @@ async function useProfile(texts: readonly string[]): Promise<Record<string, unkn
   };
 }
 
+/** Where the tfjs graph spends its time on one batch of 32 long texts: kernel milliseconds by op (tf.profile). */
+async function tfjsKernelProfile(backend: Backend, texts: readonly string[]): Promise<Record<string, unknown>> {
+  const { createUseEmbedder } = await import('../embed/use/index.js');
+  const embedder = await createUseEmbedder({ runtime: 'tfjs', backend: backend.name });
+  try {
+    await embedder.embed(texts);
+    const profile = await backend.tf.profile(async () => {
+      await embedder.embed(texts);
+    });
+    const byOp = new Map<string, number>();
+    for (const k of profile.kernels) byOp.set(k.name, (byOp.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+    const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+    const top = [...byOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([op, ms]) => ({ op, ms, share: ms / total }));
+    return { texts: texts.length, kernel_ms_total: total, top_ops: top };
+  } finally {
+    await embedder.dispose?.();
+  }
+}
+
 interface EmbedderVariant {
   readonly label: string;
   readonly spec: string;
@@ -473,7 +492,17 @@ async function benchEmbedders(backend: Backend): Promise<Record<string, unknown>
     ratios[`use_${corpus}_new_over_old`] = before && now ? now / before : undefined;
   }
   console.log(`use, default now vs before: short ×${ratios.use_short_new_over_old?.toFixed(1)}, long ×${ratios.use_long_new_over_old?.toFixed(1)} (target ×4 on long texts)`);
-  return { long_corpus: long.source, use_profile_long: await useProfile(long.texts), use_profile_short: await useProfile(short.slice(0, 640)), ratios, rows };
+  const profileLong = await useProfile(long.texts);
+  const onnxLong = rate('long', 'use · onnx');
+  if (onnxLong) profileLong.onnx_graph_ms_per_text = 1000 / onnxLong - (profileLong.tokenize_ms_per_text as number);
+  return {
+    long_corpus: long.source,
+    use_profile_long: profileLong,
+    use_profile_short: await useProfile(short.slice(0, 640)),
+    use_tfjs_kernels_long: await tfjsKernelProfile(backend, long.texts.slice(0, 32)),
+    ratios,
+    rows,
+  };
 }
 
 /**

@@ -27,6 +27,12 @@ import { planBatches } from './batches.js';
 import type { EmbedOptions, Embedder } from './types.js';
 
 type TransformersLib = typeof import('@huggingface/transformers');
+/** The fields of transformers.js' Tensor we read. */
+interface TransformersTensor {
+  readonly type: string;
+  readonly dims: number[];
+  readonly data: ArrayLike<number | bigint>;
+}
 let lib: TransformersLib | undefined;
 // Bound by loadLibrary() before any use below.
 let env: TransformersLib['env'];
@@ -264,8 +270,31 @@ export async function createTransformersEmbedder(
   // The pipeline truncates at the tokenizer's model_max_length; sentence-transformers truncates at
   // its own max_seq_length, which is what the paper's embeddings used.
   const maxLength = options.maxLength ?? (source.kind === 'folder' ? await sentenceTransformersMaxLength(source.dir) : undefined);
-  if (maxLength !== undefined) (pipe.tokenizer as unknown as { model_max_length: number }).model_max_length = maxLength;
+  // model_max_length is a getter on the tokenizer's class: an own property shadows it.
+  if (maxLength !== undefined) Object.defineProperty(pipe.tokenizer, 'model_max_length', { value: maxLength, configurable: true });
   const tokenLimit = (pipe.tokenizer as unknown as { model_max_length?: number }).model_max_length;
+  // The pipeline's feature extraction (tokenize with padding and truncation, model, mean pooling,
+  // L2 norm), with one difference: transformers.js truncates after adding the special tokens, so a
+  // long text loses its closing [SEP] / </s>; sentence-transformers (HF tokenizers) keeps it. The
+  // closing token of a truncated row is put back, so long texts embed as in sentence-transformers.
+  const tokenizer = pipe.tokenizer as unknown as (texts: string | string[], options: object) => Record<string, TransformersTensor>;
+  const specials = tokenizer('', { padding: false, truncation: false }).input_ids.data as BigInt64Array;
+  const endId = specials.length >= 2 ? specials[specials.length - 1] : undefined;
+  const embedBatch = async (batch: string[]): Promise<TransformersTensor> => {
+    const inputs = tokenizer(batch, { padding: true, truncation: true });
+    const [rows, width] = inputs.input_ids.dims as [number, number];
+    if (endId !== undefined && tokenLimit !== undefined && width >= tokenLimit) {
+      const ids = inputs.input_ids.data as BigInt64Array;
+      const mask = inputs.attention_mask.data as BigInt64Array;
+      for (let r = 0; r < rows; r++) {
+        const last = r * width + width - 1;
+        if (mask[last] === 1n && ids[last] !== endId) ids[last] = endId;
+      }
+    }
+    const outputs = (await (pipe.model as unknown as (i: object) => Promise<Record<string, TransformersTensor>>)(inputs));
+    const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
+    return (lib!.mean_pooling(hidden as never, inputs.attention_mask as never) as unknown as TransformersTensor & { normalize(p: number, dim: number): TransformersTensor }).normalize(2, -1);
+  };
   let disposed = false;
   return {
     id: `transformers:${source.kind === 'folder' ? source.name : source.id}`,
@@ -278,7 +307,7 @@ export async function createTransformersEmbedder(
       let done = 0;
       for (const rows of planBatches(texts, batchSize)) {
         const batch = rows.map((i) => texts[i]);
-        const result = await pipe(batch, { pooling: 'mean', normalize: true });
+        const result = await embedBatch(batch);
         // fp16 outputs arrive as raw half-precision bits on Node 20; the pooling would be garbage.
         if (result.type !== 'float32' || result.dims[0] !== batch.length || result.dims[1] !== dim) {
           throw new UserInputError(

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,66 @@ describe('transformers embedder on a tiny local BERT', () => {
     } finally {
       await e.dispose?.();
     }
+  });
+});
+
+describe('transformers embedder options', () => {
+  let model: TinyBert;
+  beforeAll(async () => {
+    model = await buildTinyBert(8);
+  });
+  afterAll(() => model?.cleanup());
+
+  it("truncates at sentence_bert_config.json's max_seq_length, as sentence-transformers does, or at maxLength", async () => {
+    const long = 'the cat sat on the mat the dog sat on the mat';
+    const dir = await mkdtemp(path.join(tmpdir(), 'st-bert-'));
+    try {
+      await cp(model.dir, dir, { recursive: true });
+      await writeFile(path.join(dir, 'sentence_bert_config.json'), JSON.stringify({ max_seq_length: 5, do_lower_case: false }));
+      const e = await createTransformersEmbedder(dir, { allowRemote: false });
+      try {
+        expect(e.version).toMatch(/ max_length:5$/);
+        expect(e.maxLength).toBe(5);
+        // 5 tokens: [CLS], three words, [SEP].
+        const got = (await e.embed([long])).data;
+        const want = reference(model, 'the cat sat');
+        for (let j = 0; j < model.hidden; j++) expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-5);
+      } finally {
+        await e.dispose?.();
+      }
+      const wider = await createTransformersEmbedder(dir, { allowRemote: false, maxLength: 7 });
+      try {
+        const got = (await wider.embed([long])).data;
+        const want = reference(model, 'the cat sat on the');
+        for (let j = 0; j < model.hidden; j++) expect(Math.abs(got[j] - want[j])).toBeLessThan(1e-5);
+      } finally {
+        await wider.dispose?.();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads the weights of the asked dtype (onnx/model_fp16.onnx) and names the dtype in its version', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'dtype-bert-'));
+    try {
+      await cp(model.dir, dir, { recursive: true });
+      await cp(path.join(dir, 'onnx', 'model.onnx'), path.join(dir, 'onnx', 'model_fp16.onnx'));
+      const e = await createTransformersEmbedder(dir, { allowRemote: false, dtype: 'fp16', batchSize: 3 });
+      try {
+        expect(e.version).toMatch(/ dtype:fp16$/);
+        expect((await e.embed(TEXTS)).shape).toEqual([TEXTS.length, model.hidden]);
+      } finally {
+        await e.dispose?.();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a bad maxLength or device', async () => {
+    await expect(createTransformersEmbedder(model.dir, { maxLength: 0 })).rejects.toThrow(/field 'maxLength'/);
+    await expect(createTransformersEmbedder(model.dir, { device: 'tpu' as 'cpu' })).rejects.toThrow(/field 'device'/);
   });
 });
 
