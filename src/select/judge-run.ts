@@ -8,7 +8,7 @@ import path from 'node:path';
 import { cleanGeneration } from '../data/clean.js';
 import type { DatasetConfig } from '../data/config.js';
 import { methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
-import { writeSelectionFile } from '../data/selection.js';
+import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
 import { UserInputError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
@@ -80,7 +80,9 @@ export async function runPeerReview(opts: JudgeRunOptions & { readonly judges: r
   checkModels(opts.registry, opts.judges, '--judges');
   const dir = methodDir(opts.dirs, opts.config, opts.mode);
   const files = [path.join(dir, 'peer_review_mean_test.json'), path.join(dir, 'peer_review_truth_test.json')];
-  if (!opts.redo && files.every((f) => existsSync(f))) return { outputFiles: files, skipped: true };
+  if (!opts.redo && files.every((f) => existsSync(f)) && (await changedSettings(files[1], { judges: [...opts.judges] })) === undefined) {
+    return { outputFiles: files, skipped: true };
+  }
   const { samples, texts, voters } = await load(opts);
   const r = await peerReview(samples, opts.judges, { registry: opts.registry, cache: opts.cache, seed: opts.seed, onProgress: opts.onProgress });
   const meta = { judges: [...opts.judges], unparsed: r.unparsed, costs: r.costs, dataset_config: opts.config.path };
@@ -92,7 +94,9 @@ export async function runPeerReview(opts: JudgeRunOptions & { readonly judges: r
 /** `smoothie reward-rank`: a local reward model scores every (input, candidate) pair; the highest wins. */
 export async function runRewardRank(opts: Omit<JudgeRunOptions, 'registry' | 'cache'> & { readonly rewardModel: string; readonly device?: 'cpu' | 'cuda'; readonly batchSize?: number }): Promise<JudgeRunResult> {
   const file = path.join(methodDir(opts.dirs, opts.config, opts.mode), `reward_${safe(path.basename(path.resolve(opts.rewardModel)))}_test.json`);
-  if (!opts.redo && existsSync(file)) return { outputFiles: [file], skipped: true };
+  if (!opts.redo && existsSync(file) && (await changedSettings(file, { folder: path.resolve(opts.rewardModel) })) === undefined) {
+    return { outputFiles: [file], skipped: true };
+  }
   const { samples, texts, voters } = await load(opts);
   const model = await loadRewardModel(opts.rewardModel, { device: opts.device, batchSize: opts.batchSize });
   try {

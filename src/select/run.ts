@@ -10,7 +10,7 @@ import type { Backend } from '../compute/backend.js';
 import { cleanGeneration } from '../data/clean.js';
 import type { DatasetConfig } from '../data/config.js';
 import { methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
-import { writeSelectionFile } from '../data/selection.js';
+import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
 import { embedSplit } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
@@ -51,6 +51,8 @@ export interface SelectRunResult {
   readonly method: SelectMethod;
   readonly outputFile: string;
   readonly skipped: boolean;
+  /** The file existed with other settings (an embedder version) and was rewritten: what changed. */
+  readonly replaced?: string;
   readonly n?: number;
   readonly voters?: readonly string[];
   readonly selectionShare?: number[];
@@ -83,7 +85,12 @@ function share(selected: Int32Array, m: number): number[] {
 
 export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult> {
   const outputFile = path.join(methodDir(opts.dirs, opts.config, opts.mode), `${selectFileStem(opts)}_test.json`);
-  if (!opts.redo && existsSync(outputFile)) return { method: opts.method, outputFile, skipped: true };
+  const embedderInfo = opts.embedder ? { id: opts.embedder.id, version: opts.embedder.version } : null;
+  let replaced: string | undefined;
+  if (!opts.redo && existsSync(outputFile)) {
+    replaced = await changedSettings(outputFile, { embedder: embedderInfo });
+    if (replaced === undefined) return { method: opts.method, outputFile, skipped: true };
+  }
   if (opts.k !== undefined && (!Number.isInteger(opts.k) || opts.k < 1)) throw new UserInputError(`must be a positive integer, got ${opts.k}`, { field: '--k' });
   if (opts.lambda !== undefined && !(opts.lambda >= 0)) throw new UserInputError(`must be a number ≥ 0, got ${opts.lambda}`, { field: '--lambda' });
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
@@ -97,7 +104,7 @@ export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult
     emb = await embedSplit(test, opts.embedder, { clean: opts.config.cleanGenerations, stage: 'test' });
   }
   let selection: Selection;
-  const meta: Record<string, unknown> = { method: opts.method, dataset_config: opts.config.path, embedder: opts.embedder ? { id: opts.embedder.id, version: opts.embedder.version } : null };
+  const meta: Record<string, unknown> = { method: opts.method, dataset_config: opts.config.path, embedder: embedderInfo };
   if (opts.method === 'mbr') {
     const scope = opts.scope ?? 'sample';
     selection = (opts.utility ?? 'cosine') === 'rougeL' ? mbrFromTexts(texts, { scope }) : mbrFromEmbeddings(emb!.generations, { scope });
@@ -124,5 +131,5 @@ export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult
     voters: [...table.voters],
     meta: { ...meta, method: opts.method, scores: rows },
   });
-  return { method: opts.method, outputFile, skipped: false, n, voters: table.voters, selectionShare: share(selection.selected, m) };
+  return { method: opts.method, outputFile, skipped: false, replaced, n, voters: table.voters, selectionShare: share(selection.selected, m) };
 }

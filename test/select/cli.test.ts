@@ -1,5 +1,5 @@
 // The label-free selectors through the CLI on the shipped demo (hash embedder: fast, offline).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanGeneration } from '../../src/data/clean.js';
@@ -81,3 +81,20 @@ describe('smoothie mbr | vote | coverage | methods', () => {
   });
 });
 
+
+describe('reruns', () => {
+  it('a selector rerun is skipped with the same embedder and recomputed with another version of it', () => {
+    const ws = demoWorkspace();
+    const base = ['mbr', '--embedder', 'hash:64', ...DEMO, '--json'];
+    expect(smoothie(base, ws).code).toBe(0);
+    expect((JSON.parse(smoothie(base, ws).stdout) as { skipped: boolean }[])[0].skipped).toBe(true);
+    // the same file name, a file recorded by another embedder version
+    const file = path.join(ws, 'results/demo/demo_ensemble/mbr_cosine_hash-64_test.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { meta: { embedder: { version: string } } };
+    json.meta.embedder.version = 'older';
+    writeFileSync(file, JSON.stringify(json));
+    const again = JSON.parse(smoothie(base, ws).stdout) as { skipped: boolean; replaced: string }[];
+    expect(again[0].skipped).toBe(false);
+    expect(again[0].replaced).toContain('embedder');
+  });
+});

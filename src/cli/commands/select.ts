@@ -72,6 +72,7 @@ function print(results: readonly SelectRunResult[], args: OutputArgs): void {
       method: r.method,
       output_file: r.outputFile,
       skipped: r.skipped,
+      replaced: r.replaced ?? null,
       n: r.n ?? null,
       voters: r.voters ?? null,
       selection_share: r.selectionShare ?? null,
@@ -86,7 +87,8 @@ function print(results: readonly SelectRunResult[], args: OutputArgs): void {
       continue;
     }
     const shares = (r.voters ?? []).map((v, i) => `${v} ${(100 * (r.selectionShare?.[i] ?? 0)).toFixed(0)}%`).join(', ');
-    process.stdout.write(`wrote ${r.outputFile}\n  ${r.n} samples; selected: ${shares}\n`);
+    const why = r.replaced === undefined ? '' : ` (it existed with other settings: ${r.replaced})`;
+    process.stdout.write(`wrote ${r.outputFile}${why}\n  ${r.n} samples; selected: ${shares}\n`);
   }
 }
 
