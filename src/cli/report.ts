@@ -15,7 +15,7 @@ export function printRunSummary(r: SmoothieRunResult, mode: VoterMode): void {
   }
   out.write(
     `${who}: wrote ${r.outputFile}${r.replaced === undefined ? '' : ` (it existed with other settings: ${r.replaced})`}\n  ${r.n} samples, ${r.voters.length} voters; embedder ${r.embedder.id}; ` +
-      `backend ${r.backend ?? 'n/a'}; knn ${r.knn ?? 'none'}; fit ${r.fitSeconds.toFixed(3)} s, embedding ${r.embedSeconds.toFixed(1)} s\n`,
+      `knn ${r.knn ?? 'none'} on ${r.compute ?? r.backend ?? 'n/a'}; fit ${r.fitSeconds.toFixed(3)} s, embedding ${r.embedSeconds.toFixed(1)} s\n`,
   );
   const s = r.summary;
   if (!s) return;

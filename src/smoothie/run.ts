@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Backend } from '../compute/backend.js';
 import { resolveKnnMethod, type DistanceMetric, type KnnMethod } from '../compute/knn.js';
 import type { NdArray } from '../compute/ndarray.js';
+import { loadOnnxRuntime } from '../compute/onnx.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -49,6 +50,8 @@ export interface SmoothieRunResult {
   readonly n: number;
   readonly embedder: { readonly id: string; readonly version: string };
   readonly backend?: string;
+  /** What ran the exact neighbour search: `onnxruntime` when onnxruntime-node is installed, else `tfjs-<backend>`. */
+  readonly compute?: string;
   readonly knn?: 'exact' | 'hnsw';
   /** kNN + weights, excluding loading and embedding. */
   readonly fitSeconds: number;
@@ -157,6 +160,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(opts.knn ?? 'auto', referenceRows) : undefined;
   const rows: number[][] = [];
   for (let s = 0; s < n; s++) rows.push(Array.from(weights.data.subarray(s * m, (s + 1) * m)));
+  const compute = knn === 'hnsw' ? 'hnswlib' : (await loadOnnxRuntime()) ? 'onnxruntime' : `tfjs-${opts.backend?.name ?? 'auto'}`;
   await writeSelectionFile(outputFile, {
     generations: Array.from(selected, (v, s) => test.table.texts[s][v]),
     smoothie_weights: rows,
@@ -173,6 +177,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       seed: opts.seed ?? 42,
       embedder: embedderInfo,
       backend: opts.backend?.name ?? null,
+      compute,
       dataset_config: opts.config.path,
       fit_seconds: fitSeconds,
     },
@@ -187,6 +192,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     n,
     embedder: embedderInfo,
     backend: opts.backend?.name,
+    compute,
     knn,
     fitSeconds,
     embedSeconds,
