@@ -197,10 +197,14 @@ function loadError(
         'Download it once with network access or pass a local folder.',
     );
   }
+  if (device === 'webgpu') {
+    const reason = firstLine(error).replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
+    return new UserInputError(`${prefix} on device webgpu: ${reason} (needs a GPU with Vulkan drivers on Linux)`);
+  }
   if (device === 'cuda') {
     return new UserInputError(
       `${prefix} on device cuda: ${firstLine(error)} (onnxruntime-node's CUDA provider needs Linux x64, CUDA 12, ` +
-        'cuDNN 9 and its provider libraries, which npm installs unless onnxruntime-node-install=skip)',
+        'cuDNN 9 and its provider files: ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)',
     );
   }
   return new UserInputError(`${prefix}: ${firstLine(error)}`);
