@@ -28,14 +28,15 @@ export interface BenchBert {
   cleanup(): Promise<void>;
 }
 
-function tokenizerJson(vocab: readonly string[]): unknown {
+/** The tokenizer.json of a lowercasing BERT WordPiece tokenizer ([CLS] text [SEP]) over `vocab`, whose first entries are `special`. */
+export function wordPieceTokenizerJson(vocab: readonly string[], specialTokens: readonly string[] = SPECIAL): unknown {
   const id = (t: string) => vocab.indexOf(t);
   const special = (t: string) => ({ SpecialToken: { id: t, type_id: 0 } });
   return {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIAL.map((t) => ({ id: id(t), content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: specialTokens.map((t) => ({ id: id(t), content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
@@ -68,7 +69,7 @@ export async function buildBenchBert(hidden = 384, inner = 1536): Promise<BenchB
   await mkdir(path.join(dir, 'onnx'));
   const json = (name: string, value: unknown) => writeFile(path.join(dir, name), JSON.stringify(value));
   await json('config.json', { model_type: 'bert', architectures: ['BertModel'], vocab_size: vocab.length, hidden_size: hidden, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: inner, max_position_embeddings: 512, type_vocab_size: 2 });
-  await json('tokenizer.json', tokenizerJson(vocab));
+  await json('tokenizer.json', wordPieceTokenizerJson(vocab));
   await json('tokenizer_config.json', { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]', mask_token: '[MASK]' });
   await writeFile(path.join(dir, 'onnx', 'model.onnx'), g.toBytes());
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };

@@ -22,9 +22,10 @@ import { createOnnxSession, loadOnnxRuntime, type OnnxDevice, type OrtModule } f
 import { Rng } from '../compute/rng.js';
 import { readNpy, writeNpy } from '../data/npy.js';
 import { planBatches } from '../embed/batches.js';
-import { buildUseOnnxModel, USE_MAX_TOKENS, type UseWeights } from '../embed/use/onnx-model.js';
+import { buildUseOnnxModel, useOnnxFeeds, type UseWeights } from '../embed/use/onnx-model.js';
 import { UseTokenizer, type UseVocabEntry } from '../embed/use/tokenizer.js';
 import { Smoothie } from '../smoothie/estimator.js';
+import { syntheticEmbeddings } from './synthetic.js';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -54,21 +55,7 @@ function syntheticWeights(specs: readonly WeightSpec[]): UseWeights {
 async function embedAll(ort: OrtModule, model: Uint8Array, device: OnnxDevice, threads: number, tokens: number[][]): Promise<{ seconds: number; out: Float32Array }> {
   const session = await createOnnxSession(ort, model, threads, device);
   const run = async (batch: number[][]): Promise<Float32Array> => {
-    const length = Math.max(1, ...batch.map((t) => Math.min(t.length, USE_MAX_TOKENS)));
-    const ids = new BigInt64Array(batch.length * length);
-    const mask = new Float32Array(batch.length * length);
-    batch.forEach((t, r) => {
-      for (let p = 0; p < Math.min(t.length, USE_MAX_TOKENS); p++) {
-        ids[r * length + p] = BigInt(t[p]);
-        mask[r * length + p] = 1;
-      }
-    });
-    const pos = BigInt64Array.from({ length }, (_, p) => BigInt(p));
-    const res = await session.run({
-      ids: new ort.Tensor('int64', ids, [batch.length, length]),
-      mask: new ort.Tensor('float32', mask, [batch.length, length]),
-      pos: new ort.Tensor('int64', pos, [length]),
-    });
+    const res = await session.run(useOnnxFeeds(ort, batch));
     return res.embedding.data as Float32Array;
   };
   const texts = tokens.map((t) => 'x'.repeat(t.length));
@@ -85,27 +72,6 @@ async function embedAll(ort: OrtModule, model: Uint8Array, device: OnnxDevice, t
   return { seconds, out };
 }
 
-function synthetic(n: number, m: number, d: number, seed: number): { X: NdArray<Float32Array>; G: NdArray<Float32Array> } {
-  const rng = new Rng(seed);
-  const latent = 16;
-  const basis = Float32Array.from({ length: latent * d }, () => rng.normal() / Math.sqrt(latent));
-  const topics = Array.from({ length: 50 }, () => Float32Array.from({ length: latent }, () => 3 * rng.normal()));
-  const X = new Float32Array(n * d);
-  const G = new Float32Array(n * m * d);
-  const z = new Float32Array(latent);
-  for (let s = 0; s < n; s++) {
-    const topic = topics[s % topics.length];
-    for (let l = 0; l < latent; l++) z[l] = topic[l] + rng.normal();
-    for (let j = 0; j < d; j++) {
-      let x = 0.05 * rng.normal();
-      for (let l = 0; l < latent; l++) x += z[l] * basis[l * d + j];
-      X[s * d + j] = x;
-    }
-    for (let v = 0; v < m; v++) for (let j = 0; j < d; j++) G[(s * m + v) * d + j] = X[s * d + j] + (0.2 + 0.2 * v) * rng.normal();
-  }
-  return { X: ndarray(X, [n, d]), G: ndarray(G, [n, m, d]) };
-}
-
 async function main(): Promise<void> {
   const result: Record<string, unknown> = {
     machine: { cpu: os.cpus()[0]?.model, cores_visible: os.availableParallelism(), memory_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -117,7 +83,7 @@ async function main(): Promise<void> {
   // HNSW parameters at 100,000 rows on the visible cores: time and recall@20 on 500 sampled queries.
   if (flag('--sweep')) {
     const n = 100_000, d = 384, k = 20, sample = 500;
-    const { X } = synthetic(n, 1, d, 3);
+    const { X } = syntheticEmbeddings(n, 1, d, 3);
     const exact = await kNearest(X, ndarray(X.data.subarray(0, sample * d), [sample, d]), { k, method: 'exact', engine: 'onnx' });
     const rows: Record<string, unknown>[] = [];
     for (const [M, efConstruction, efSearch] of JSON.parse(arg('--sweep')!) as [number, number, number][]) {
@@ -163,7 +129,7 @@ async function main(): Promise<void> {
   // Smoothie-Local n=2000 vs the reference Python loop.
   if (!flag('--gpu-only')) {
     const n = 2000, m = 5, d = 384, k = 20;
-    const { X, G } = synthetic(n, m, d, 1);
+    const { X, G } = syntheticEmbeddings(n, m, d, 1);
     const est = new Smoothie({ type: 'sample_dependent', k, knn: 'exact' });
     await est.fit({ generations: G, inputs: X });
     let best = Infinity;
@@ -200,7 +166,7 @@ async function main(): Promise<void> {
   {
     const rows: Record<string, unknown>[] = [];
     for (const n of [2000, 20000]) {
-      const { X } = synthetic(n, 1, 384, 2);
+      const { X } = syntheticEmbeddings(n, 1, 384, 2);
       const t = performance.now();
       const c = await kNearest(X, X, { k: 20, method: 'exact', engine: 'onnx' });
       const row: Record<string, unknown> = { n, cpu_seconds: (performance.now() - t) / 1000 };
@@ -213,7 +179,7 @@ async function main(): Promise<void> {
   // Smoothie-Local at 100,000 rows (HNSW): one graph vs one shard per core.
   if (!flag('--gpu-only')) {
     const n = 100_000;
-    const { X, G } = synthetic(n, 5, 384, 3);
+    const { X, G } = syntheticEmbeddings(n, 5, 384, 3);
     const row: Record<string, unknown> = { n };
     for (const workers of flag('--no-single') ? [cores] : [...new Set([1, cores])]) {
       const t = performance.now();
@@ -227,7 +193,7 @@ async function main(): Promise<void> {
 
   if (flag('--million')) {
     const n = 1_000_000, d = 384, k = 20, queries = 10_000;
-    const { X } = synthetic(n + queries, 1, d, 12);
+    const { X } = syntheticEmbeddings(n + queries, 1, d, 12);
     const reference = ndarray(X.data.subarray(0, n * d), [n, d]);
     const query = ndarray(X.data.subarray(n * d), [queries, d]);
     let peak = process.memoryUsage.rss();

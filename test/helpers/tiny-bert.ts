@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
+import { wordPieceTokenizerJson } from '../../src/bench/bert-model.js';
 
 const { onnx } = onnxProto;
 
@@ -62,7 +63,7 @@ export async function buildTinyBert(hidden = 8): Promise<TinyBert> {
     max_position_embeddings: 64,
     type_vocab_size: 2,
   });
-  await json('tokenizer.json', tokenizerJson(vocab));
+  await json('tokenizer.json', wordPieceTokenizerJson(vocab, TINY_BERT_SPECIAL));
   await json('tokenizer_config.json', {
     tokenizer_class: 'BertTokenizer',
     do_lower_case: true,
@@ -86,56 +87,6 @@ export async function buildTinyBert(hidden = 8): Promise<TinyBert> {
     weight,
     bias,
     cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-/** The tokenizer.json of a lowercasing BERT WordPiece tokenizer ([CLS] text [SEP]). */
-function tokenizerJson(vocab: readonly string[]) {
-  const id = (t: string) => vocab.indexOf(t);
-  const special = (t: string) => ({ SpecialToken: { id: t, type_id: 0 } });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: TINY_BERT_SPECIAL.map((t) => ({
-      id: id(t),
-      content: t,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]')],
-      pair: [
-        special('[CLS]'),
-        { Sequence: { id: 'A', type_id: 0 } },
-        special('[SEP]'),
-        { Sequence: { id: 'B', type_id: 1 } },
-        { SpecialToken: { id: '[SEP]', type_id: 1 } },
-      ],
-      special_tokens: Object.fromEntries(
-        ['[CLS]', '[SEP]'].map((t) => [t, { id: t, ids: [id(t)], tokens: [t] }]),
-      ),
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab: Object.fromEntries(vocab.map((t, i) => [t, i])),
-    },
   };
 }
 

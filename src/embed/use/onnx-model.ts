@@ -17,11 +17,33 @@
  * attention and the mean, which leaves the text's vector unchanged (a padded position never feeds a
  * real one). Values agree with the tfjs graph to float32 rounding (tests: < 1e-5 per component).
  */
-import type { OnnxGraphBuilder } from '../../compute/onnx.js';
+import type { OnnxGraphBuilder, OrtModule, OrtTensor } from '../../compute/onnx.js';
 import { OnnxGraphBuilder as Builder, OnnxType } from '../../compute/onnx.js';
 
 /** Tokens the graph reads per text (its `ClipToMaxLength`). */
 export const USE_MAX_TOKENS = 128;
+
+/**
+ * The model's inputs for a batch of token-id lists: ids padded to the batch's longest text (at most
+ * 128 tokens, the rest clipped as the graph clips them), a mask of the real tokens, positions.
+ */
+export function useOnnxFeeds(ort: OrtModule, batch: readonly (readonly number[])[]): Record<'ids' | 'mask' | 'pos', OrtTensor> {
+  const length = Math.max(1, ...batch.map((tokens) => Math.min(tokens.length, USE_MAX_TOKENS)));
+  const ids = new BigInt64Array(batch.length * length);
+  const mask = new Float32Array(batch.length * length);
+  batch.forEach((tokens, row) => {
+    const n = Math.min(tokens.length, USE_MAX_TOKENS);
+    for (let p = 0; p < n; p++) {
+      ids[row * length + p] = BigInt(tokens[p]);
+      mask[row * length + p] = 1;
+    }
+  });
+  return {
+    ids: new ort.Tensor('int64', ids, [batch.length, length]),
+    mask: new ort.Tensor('float32', mask, [batch.length, length]),
+    pos: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, p) => BigInt(p)), [length]),
+  };
+}
 
 /** Weights by tfjs name, decoded from the model's shards. */
 export type UseWeights = ReadonlyMap<string, { readonly data: Float32Array | Int32Array; readonly shape: readonly number[] }>;

