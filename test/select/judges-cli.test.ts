@@ -48,7 +48,7 @@ beforeAll(async () => {
 afterAll(async () => server?.close());
 
 describe('smoothie usc | peer-review', () => {
-  it('write method files with costs; truth inference beats the mean when two of three judges guess', { timeout: 120_000 }, async () => {
+  it('write method files with costs; truth inference beats the mean when two of four judges guess', { timeout: 120_000 }, async () => {
     const ws = demoWorkspace();
     const models = ['knows', 'fair', 'guess1', 'guess2'].map((m) => `  ${m}:\n    base_url: ${server.baseUrl}\n    model: ${m}\n    cost: ${m === 'knows' ? 3 : 1}\n    max_concurrency: 32`).join('\n');
     writeFileSync(path.join(ws, 'models.yaml'), `models:\n${models}\n`);
