@@ -26,7 +26,11 @@ export interface Backend {
   readonly name: ResolvedBackendName;
   /** tfjs' own name for the active backend (`tensorflow`, `wasm`, `cpu`). */
   readonly tfBackend: string;
-  /** The tfjs namespace, with `name` active. */
+  /**
+   * The tfjs namespace, with `name` active. Internal: tfjs' own declaration files need the DOM lib,
+   * so our .d.ts do not name them (apps type-check with skipLibCheck: false).
+   * @internal
+   */
   readonly tf: Tf;
 }
 

@@ -41,12 +41,20 @@ export type DistanceMetric = (typeof DISTANCE_METRICS)[number];
  */
 export const AUTO_HNSW_THRESHOLD = 20_000;
 
+/**
+ * HNSW parameters. Shards of up to `SPARSE_SHARD_ROWS` rows default to a sparser graph and a
+ * shorter search list: every query is searched in all shards, so at equal parameters the merged
+ * result has higher recall than one graph. Measured at 100,000 rows, d=384, k=20, 2 shards (recall@20
+ * on 500 queries against the exact search): M=16/ef=64 0.9998 in 32.6 s, M=12/ef=40 0.9966 in
+ * 27.4 s; one graph with M=16/ef=64: 0.995 at 30,000 rows. Larger shards keep 16/64: at 1,000,000
+ * rows in 2 shards, 12/40 reached recall 0.957 only.
+ */
 export interface HnswOptions {
-  /** Graph degree. @default 16 */
+  /** Graph degree. @default 16 (12 in shards of up to 100,000 rows) */
   readonly M?: number;
   /** Candidate list size while building. @default 100 */
   readonly efConstruction?: number;
-  /** Candidate list size while searching (raised to k when smaller). @default 64 */
+  /** Candidate list size while searching (raised to k when smaller). @default 64 (40 in shards of up to 100,000 rows) */
   readonly efSearch?: number;
 }
 
@@ -409,6 +417,9 @@ function rerank(p: ExactProblem, cand: CandidateLists): Neighbours {
 
 const HNSW_PROGRESS_EVERY = 2000;
 
+/** Shards of at most this many rows use the sparser defaults (see `HnswOptions`). */
+export const SPARSE_SHARD_ROWS = 100_000;
+
 /** From this many reference rows, HNSW runs on one worker thread per core by default. */
 export const HNSW_SHARD_MIN_ROWS = 20_000;
 
@@ -439,15 +450,16 @@ async function hnswKnn(
   const { n: nq } = rowsOf(qry, 'queries');
   const workers = Math.min(hnswWorkers(opts.workers, nr), nr);
   if (workers > 1) {
+    const sparse = Math.ceil(nr / workers) <= SPARSE_SHARD_ROWS;
     const reference = toFloat32(ref, normalise);
     const { labels, squared } = await shardedHnsw({
       reference,
       queries: ref === qry ? reference : toFloat32(qry, normalise),
       d,
       k,
-      M: opts.M ?? 16,
+      M: opts.M ?? (sparse ? 12 : 16),
       efConstruction: opts.efConstruction ?? 100,
-      efSearch: opts.efSearch ?? 64,
+      efSearch: opts.efSearch ?? (sparse ? 40 : 64),
       seed,
       workers,
       onProgress,

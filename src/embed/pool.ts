@@ -34,7 +34,6 @@ type Reply =
 
 interface PoolWorker {
   readonly worker: Worker;
-  busy: boolean;
 }
 
 /** The worker entry, next to this file in the build (dist/embed/pool-worker.js). */
@@ -82,9 +81,13 @@ export class EmbedderPool implements Embedder {
     const { id, version, dim } = identities[0];
     const pool = new EmbedderPool(options, id, version, dim);
     pool.workers = started.map(({ worker }) => {
-      const entry: PoolWorker = { worker, busy: false };
+      const entry: PoolWorker = { worker };
       worker.on('message', (reply: Reply) => pool.settle(reply));
       worker.on('error', (error) => pool.failAll(error));
+      // A worker that dies without an error event (killed, out of memory) fails what it held.
+      worker.on('exit', (code) => {
+        if (pool.workers.includes(entry)) pool.failAll(new Error(`embedder pool worker exited with code ${code}`));
+      });
       return entry;
     });
     return pool;
@@ -123,13 +126,8 @@ export class EmbedderPool implements Embedder {
     const drain = async (worker: PoolWorker): Promise<void> => {
       while (next < batches.length) {
         const rows = batches[next++];
-        worker.busy = true;
-        try {
-          const data = await this.run(worker, rows.map((i) => texts[i]));
-          rows.forEach((i, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), i * this.dim));
-        } finally {
-          worker.busy = false;
-        }
+        const data = await this.run(worker, rows.map((i) => texts[i]));
+        rows.forEach((i, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), i * this.dim));
         done += rows.length;
         options.onProgress?.(done, texts.length);
       }
