@@ -6,7 +6,9 @@
  * requests get 400 JSON errors, bodies over `maxBodyBytes` 413, failed upstream calls 502 with the
  * reason. `close()` drains: the listener stops, idle keep-alive connections close, every later request
  * on an open connection gets 503 with `Connection: close`, responses in flight carry `Connection:
- * close`, and after `drainTimeoutMs` the connections still open are cut.
+ * close`, and after `drainTimeoutMs` the connections still open are cut. `GET /metrics` answers in
+ * Prometheus' text format (see `metrics.ts`); every response carries `x-request-id` (the client's,
+ * or one we make), and `onLog` receives one structured entry per request (never a key or a body).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +16,8 @@ import PQueue from 'p-queue';
 import { z } from 'zod';
 import { SmoothieError, UserInputError } from '../errors/index.js';
 import { LlmCallError } from '../llm/endpoint.js';
+import type { Registry } from 'prom-client';
+import { createServeMetrics } from './metrics.js';
 import type { RouteResult, Router } from './router.js';
 
 export interface ServeOptions {
@@ -29,11 +33,29 @@ export interface ServeOptions {
   readonly maxBodyBytes?: number;
   /** How long `close()` waits for the requests in flight before cutting the connections. @default 30000 */
   readonly drainTimeoutMs?: number;
+  /** Called once per finished request with its log entry (e.g. written as a JSON line). */
+  readonly onLog?: (entry: RequestLogEntry) => void;
+}
+
+/** One request, as `onLog` receives it: what happened, never the body or a key. */
+export interface RequestLogEntry {
+  readonly time: string;
+  readonly request_id: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly strategy?: string;
+  readonly model?: string;
+  readonly escalated?: boolean;
+  readonly error?: string;
 }
 
 export interface RouterServer {
   readonly url: string;
   readonly server: Server;
+  /** The server's Prometheus registry (what `GET /metrics` serves). */
+  readonly metrics: Registry;
   /**
    * Stops accepting requests and resolves when the requests in flight are answered, or when the drain
    * timeout cut them (`drained: false`).
@@ -111,10 +133,11 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   let counter = 0;
   let draining = false;
+  const metrics = createServeMetrics(queue);
   /** Headers every response gets: once draining, `Connection: close` so keep-alive clients go away. */
   const closing = (): Record<string, string> => (draining ? { connection: 'close' } : {});
 
-  const complete = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const complete = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<RouteResult> => {
     let parsed: z.infer<typeof ChatRequestSchema>;
     try {
       parsed = ChatRequestSchema.parse(JSON.parse(await readBody(req, maxBody)));
@@ -126,16 +149,22 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
     if (queue.size >= maxQueue) throw new HttpError(503, `overloaded: ${queue.size} requests waiting`, 'overloaded');
     const id = `chatcmpl-smoothie-${++counter}`;
     let result: RouteResult;
+    const started = performance.now();
     try {
       const request = { input: parsed.messages, candidates: parsed.candidates, context: parsed.context };
       result = (await queue.add((): Promise<RouteResult> => router.route(request))) as RouteResult;
     } catch (error) {
-      if (error instanceof LlmCallError) throw new HttpError(502, error.message, 'upstream_error');
+      if (error instanceof LlmCallError) {
+        metrics.upstreamError(router.strategy);
+        throw new HttpError(502, error.message, 'upstream_error');
+      }
       if (UserInputError.isUserInputError(error)) throw new HttpError(400, error.message, 'invalid_request_error');
+      metrics.upstreamError(router.strategy);
       throw new HttpError(502, `routing failed: ${SmoothieError.isInstance(error) ? error.message : (error as Error).message}`, 'upstream_error');
     }
+    metrics.routed(result, (performance.now() - started) / 1000);
     const created = Math.floor(Date.now() / 1000);
-    const headers = { 'x-smoothie-model': result.model, 'x-smoothie-escalated': String(result.escalated) };
+    const headers = { 'x-smoothie-model': result.model, 'x-smoothie-escalated': String(result.escalated), 'x-request-id': requestId };
     if (!parsed.stream) {
       sendJson(
         res,
@@ -150,7 +179,7 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
         },
         { ...headers, ...closing() },
       );
-      return;
+      return result;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', ...headers, ...closing() });
     const chunk = (delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) =>
@@ -159,10 +188,17 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
     res.write(chunk({ content: result.output }, null));
     res.write(chunk({}, 'stop', { smoothie: routingFacts(result) }));
     res.end('data: [DONE]\n\n');
+    return result;
   };
 
   const server = createServer((req, res) => {
     const url = req.url?.split('?')[0] ?? '/';
+    const started = performance.now();
+    const given = req.headers['x-request-id'];
+    // A client's id is kept when it is a plain token (it is echoed into headers and logs).
+    const requestId = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : `req-${process.pid}-${++counter}`;
+    let routedResult: RouteResult | undefined;
+    let failure: string | undefined;
     const handle = async (): Promise<void> => {
       // A keep-alive client that sends after close() began: not accepted, and told to go away.
       if (draining) {
@@ -173,21 +209,44 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
         if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
         return sendJson(res, 200, { status: 'ok', strategy: router.strategy, in_flight: queue.pending, queued: queue.size });
       }
+      if (url === '/metrics') {
+        if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text), ...closing() });
+        res.end(text);
+        return;
+      }
       if (url === '/v1/chat/completions') {
         if (req.method !== 'POST') throw new HttpError(405, 'use POST', 'invalid_request_error');
-        return complete(req, res);
+        routedResult = await complete(req, res, requestId);
+        return;
       }
       throw new HttpError(404, `no route ${req.method} ${url}`, 'invalid_request_error');
     };
     handle().catch((error: unknown) => {
       const e = error instanceof HttpError ? error : new HttpError(500, 'internal error', 'server_error');
+      failure = e.message;
       // After a 413 the rest of the body may be unread: the connection cannot be reused.
       const extra = { ...(e.status === 503 ? { 'retry-after': '1' } : {}), ...(e.status === 413 || draining ? { connection: 'close' } : {}) };
-      if (!res.headersSent) sendJson(res, e.status, { error: { message: e.message, type: e.type } }, extra);
+      if (!res.headersSent) sendJson(res, e.status, { error: { message: e.message, type: e.type } }, { ...extra, 'x-request-id': requestId });
       else res.end();
     });
-    // While draining, a connection is closed as soon as it has nothing in flight.
     res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      // Paths are a closed set in the metrics (no label per unknown URL).
+      const known = ['/health', '/v1/health', '/metrics', '/v1/chat/completions'].includes(url) ? url : 'other';
+      metrics.request(known, res.statusCode, seconds);
+      options.onLog?.({
+        time: new Date().toISOString(),
+        request_id: requestId,
+        method: req.method ?? '',
+        path: known,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e4) / 10,
+        ...(routedResult ? { strategy: routedResult.strategy, model: routedResult.model, escalated: routedResult.escalated } : {}),
+        ...(failure ? { error: failure } : {}),
+      });
+      // While draining, a connection is closed as soon as it has nothing in flight.
       if (draining) server.closeIdleConnections();
     });
   });
@@ -199,6 +258,7 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
   return {
     url: `http://${address.address}:${address.port}`,
     server,
+    metrics: metrics.registry,
     close: async () => {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,7 +8,7 @@ import { serveRouter } from '../../route/serve.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type ServeArgs = ArgumentsCamelCase<
-  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number }
+  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean }
 >;
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
@@ -32,7 +32,8 @@ function builder(y: Argv) {
     .option('max-concurrency', { type: 'number', default: 32, describe: 'Requests routed at once' })
     .option('max-queue', { type: 'number', default: 1024, describe: 'Requests waiting beyond those (more get 503)' })
     .option('max-body', { type: 'string', default: '4mib', describe: 'Largest request body (larger ones get 413), e.g. 4mb, 20MiB, 1048576' })
-    .option('drain-timeout', { type: 'number', default: 30, describe: 'Seconds SIGTERM/SIGINT waits for the requests in flight before closing their connections' });
+    .option('drain-timeout', { type: 'number', default: 30, describe: 'Seconds SIGTERM/SIGINT waits for the requests in flight before closing their connections' })
+    .option('log-requests', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr: request id, path, status, ms, model, escalation (never a body or key)' });
 }
 
 async function handler(args: ServeArgs): Promise<void> {
@@ -48,11 +49,12 @@ async function handler(args: ServeArgs): Promise<void> {
     maxQueue: args['max-queue'],
     maxBodyBytes,
     drainTimeoutMs: drainTimeout * 1000,
+    onLog: args['log-requests'] ? (entry) => void process.stderr.write(`${JSON.stringify(entry)}\n`) : undefined,
   });
   const endpoint = `${served.url}/v1/chat/completions`;
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, max_body_bytes: maxBodyBytes })}\n`);
-  } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health)\n`);
+    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes })}\n`);
+  } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
   const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
