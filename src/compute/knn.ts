@@ -19,7 +19,7 @@
  */
 import os from 'node:os';
 import hnswlib from 'hnswlib-node';
-import { hnswWorkersAvailable, shardedHnsw } from './hnsw-shards.js';
+import { hnswWorkersAvailable, shardedHnsw, writeNearestFirst } from './hnsw-shards.js';
 import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
 import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType, type OrtModule, type OrtSession } from './onnx.js';
@@ -95,6 +95,8 @@ export interface Neighbours {
   /** Euclidean distances (of the L2-normalised vectors for `cosine`). */
   readonly distances: Float64Array;
   readonly method: 'exact' | 'hnsw';
+  /** What computed them: `onnxruntime` or `tfjs-<backend>` (exact), `hnswlib` (HNSW). */
+  readonly compute?: string;
 }
 
 function rowsOf(a: NdArray, what: string): { n: number; d: number } {
@@ -464,7 +466,7 @@ async function hnswKnn(
       workers,
       onProgress,
     });
-    return { k, indices: labels, distances: squared.map((v) => Math.sqrt(Math.max(0, v))), method: 'hnsw' };
+    return { k, indices: labels, distances: squared.map((v) => Math.sqrt(Math.max(0, v))), method: 'hnsw', compute: 'hnswlib' };
   }
   const r64 = toFloat64(ref, normalise);
   const q64 = ref === qry ? r64 : toFloat64(qry, normalise);
@@ -487,15 +489,10 @@ async function hnswKnn(
   const distances = new Float64Array(nq * k);
   for (let q = 0; q < nq; q++) {
     const res = index.searchKnn(Array.from(q64.subarray(q * d, (q + 1) * d)), k);
-    // hnswlib returns (squared L2) distances in no guaranteed order: sort nearest first.
-    const order = res.neighbors.map((_, i) => i).sort((a, b) => res.distances[a] - res.distances[b] || res.neighbors[a] - res.neighbors[b]);
-    for (let t = 0; t < k; t++) {
-      indices[q * k + t] = res.neighbors[order[t]];
-      distances[q * k + t] = Math.sqrt(Math.max(0, res.distances[order[t]]));
-    }
+    writeNearestFirst(res, q, k, indices, distances, (squared) => Math.sqrt(Math.max(0, squared)));
     await report(nr + q + 1);
   }
-  return { k, indices, distances, method: 'hnsw' };
+  return { k, indices, distances, method: 'hnsw', compute: 'hnswlib' };
 }
 
 /** The method `auto` picks for a reference set of `n` rows. */
@@ -527,5 +524,5 @@ export async function kNearest(reference: NdArray, queries: NdArray, options: Kn
     'ort' in engine
       ? await onnxCandidates(problem, engine.ort, options.blockRows ?? 1024, options.onProgress)
       : await tfjsCandidates(problem, engine.backend, options.blockRows ?? 512, options.onProgress);
-  return rerank(problem, candidates);
+  return { ...rerank(problem, candidates), compute: 'ort' in engine ? 'onnxruntime' : `tfjs-${engine.backend.name}` };
 }

@@ -253,10 +253,14 @@ export class FittedSmoothie {
    * Weights for new samples (the train-time regime): a global model repeats its weights; a local
    * one averages the fitted rows' distances over each query's k nearest fitted inputs (no self).
    */
-  async predict(request: { inputs?: EmbeddingArray; n?: number }, context: FitContext = {}): Promise<{ weights: NdArray<Float64Array>; selected: Int32Array }> {
+  async predict(
+    request: { inputs?: EmbeddingArray; n?: number },
+    context: FitContext = {},
+  ): Promise<{ weights: NdArray<Float64Array>; selected: Int32Array; /** The queries' neighbourhoods (sample_dependent). */ neighbours?: Neighbours }> {
     const queries = { n: request.n, inputs: request.inputs === undefined ? undefined : floatArray(request.inputs, 'inputs') };
     const m = this.nVoters;
     let weights: Float64Array;
+    let neighbours: Neighbours | undefined;
     if (this.state.global) {
       const n = queries.inputs?.shape[0] ?? queries.n;
       if (n === undefined) throw new Error('predict needs inputs or n');
@@ -268,7 +272,7 @@ export class FittedSmoothie {
       if (!queries.inputs) throw new Error('predict on a sample_dependent model needs input embeddings');
       const k = this.options.k as number;
       const nq = queries.inputs.shape[0];
-      const neighbours = await kNearest(ref.inputs, queries.inputs, {
+      neighbours = await kNearest(ref.inputs, queries.inputs, {
         k,
         metric: this.options.metric,
         method: this.options.knn,
@@ -281,7 +285,7 @@ export class FittedSmoothie {
       weights = neighbourhoodWeights(ref.pairwise, nq, m, k, neighbours, this.options.robust);
     }
     const n = weights.length / m;
-    return { weights: ndarray(weights, [n, m]), selected: selectVoters(weights, n, m) };
+    return { weights: ndarray(weights, [n, m]), selected: selectVoters(weights, n, m), neighbours };
   }
 
   toJSON(): FittedSmoothieJson {

@@ -4,9 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import type { Backend } from '../compute/backend.js';
-import { resolveKnnMethod, type DistanceMetric, type KnnMethod } from '../compute/knn.js';
+import { resolveKnnMethod, type DistanceMetric, type KnnMethod, type Neighbours } from '../compute/knn.js';
 import type { NdArray } from '../compute/ndarray.js';
-import { loadOnnxRuntime } from '../compute/onnx.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
@@ -50,8 +49,8 @@ export interface SmoothieRunResult {
   readonly n: number;
   readonly embedder: { readonly id: string; readonly version: string };
   readonly backend?: string;
-  /** What ran the exact neighbour search: `onnxruntime` when onnxruntime-node is installed, else `tfjs-<backend>`. */
-  readonly compute?: string;
+  /** What searched the neighbours (`onnxruntime`, `tfjs-<backend>`, `hnswlib`); null without a search (k = 1). */
+  readonly compute?: string | null;
   readonly knn?: 'exact' | 'hnsw';
   /** kNN + weights, excluding loading and embedding. */
   readonly fitSeconds: number;
@@ -126,6 +125,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   let fitSeconds: number;
   let embedSeconds: number;
   let referenceRows: number;
+  let neighbours: Neighbours | undefined;
   if (regime === 'test_time') {
     const emb = opts.precomputed
       ? await loadPrecomputedEmbeddings(opts.precomputed.inputs, opts.precomputed.generations, { n, m })
@@ -138,6 +138,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     fitSeconds = fitted.timings.knnSeconds + fitted.timings.weightSeconds;
     weights = fitted.weights;
     selected = fitted.selected;
+    neighbours = fitted.neighbours;
     referenceRows = n;
   } else {
     if (!train) throw new Error('unreachable: train split loaded above');
@@ -154,13 +155,14 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     fitSeconds = (performance.now() - t0) / 1000;
     weights = predicted.weights;
     selected = predicted.selected;
+    neighbours = predicted.neighbours;
     referenceRows = train.rows.length;
   }
 
   const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(opts.knn ?? 'auto', referenceRows) : undefined;
   const rows: number[][] = [];
   for (let s = 0; s < n; s++) rows.push(Array.from(weights.data.subarray(s * m, (s + 1) * m)));
-  const compute = knn === 'hnsw' ? 'hnswlib' : (await loadOnnxRuntime()) ? 'onnxruntime' : `tfjs-${opts.backend?.name ?? 'auto'}`;
+  const compute = neighbours?.compute ?? null;
   await writeSelectionFile(outputFile, {
     generations: Array.from(selected, (v, s) => test.table.texts[s][v]),
     smoothie_weights: rows,
