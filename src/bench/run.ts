@@ -5,7 +5,7 @@
  *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics ...]   (default: all)
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -333,7 +333,6 @@ async function benchScale1m(): Promise<Record<string, unknown>> {
 async function longCorpus(count: number): Promise<{ texts: string[]; source: string }> {
   const dir = path.join('..', 'shared', 'data', 'alpaca_eval_dev', 'outputs');
   try {
-    const { readdir } = await import('node:fs/promises');
     const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
     const texts: string[] = [];
     for (let i = 0; texts.length < count; i++) {
@@ -400,6 +399,8 @@ interface EmbedderVariant {
   readonly spec: string;
   readonly options: Parameters<typeof createEmbedder>[1];
   readonly old?: boolean;
+  /** Embed in input order, 32 at a time, as `transformers:` did before length batches. */
+  readonly inputOrder?: boolean;
 }
 
 /**
@@ -423,7 +424,7 @@ async function benchEmbedders(backend: Backend): Promise<Record<string, unknown>
     { label: `use · tfjs-wasm, pool of ${cores}`, spec: 'use', options: { runtime: 'tfjs', backend: backend.name, workers: cores } },
     { label: `use · onnx, ${cores} threads (default)`, spec: 'use', options: { runtime: 'onnx' } },
     { label: `use · onnx, pool of ${cores}×1 thread`, spec: 'use', options: { runtime: 'onnx', workers: cores } },
-    { label: 'transformers · input order (before)', spec: `transformers:${bert.dir}`, options: { legacyOrder: true } as never, old: true },
+    { label: 'transformers · input order (before)', spec: `transformers:${bert.dir}`, options: {}, old: true, inputOrder: true },
     { label: 'transformers · length batches', spec: `transformers:${bert.dir}`, options: {} },
     { label: `transformers · length batches, pool of ${cores}`, spec: `transformers:${bert.dir}`, options: { workers: cores } },
   ];
@@ -443,9 +444,8 @@ async function benchEmbedders(backend: Backend): Promise<Record<string, unknown>
           const embedder = await createEmbedder(v.spec, v.options);
           await embedder.embed(texts.slice(0, 64)); // warm-up (kernels, sessions, worker start)
           const sample = texts.slice(0, count);
-          const legacy = (v.options as { legacyOrder?: boolean }).legacyOrder === true;
           const t = performance.now();
-          if (legacy) {
+          if (v.inputOrder) {
             // The old transformers: order, for the comparison: consecutive batches of 32 as given.
             for (let i = 0; i < sample.length; i += 32) await embedder.embed(sample.slice(i, i + 32));
           } else await embedder.embed(sample);

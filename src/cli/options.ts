@@ -9,6 +9,7 @@ import type { RunDirs, VoterMode } from '../data/paths.js';
 import { UserInputError } from '../errors/index.js';
 import { createEmbedder } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
+import { USE_RUNTIMES } from '../embed/use/use-embedder.js';
 import { METRICS } from '../metrics/registry.js';
 
 export function outputOptions<T>(y: Argv<T>) {
@@ -40,7 +41,7 @@ export function embedderOptions<T>(y: Argv<T>) {
     })
     .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
     .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: ['cpu', 'cuda', 'webgpu'], describe: 'Device of the ONNX embedders: webgpu (use, transformers:), cuda (transformers:)' })
-    .option('runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], default: 'auto', describe: 'What runs use: onnx (onnxruntime-node, every core), tfjs (--backend), auto (onnx when installed)' })
+    .option('runtime', { type: 'string', choices: USE_RUNTIMES as unknown as string[], default: 'auto', describe: 'What runs use: onnx (onnxruntime-node, every core), tfjs (--backend), auto (onnx when installed)' })
     .option('workers', { type: 'string', default: 'auto', describe: 'Worker threads for use/transformers: (auto: one per core where the engine uses one core, i.e. use on tfjs)' })
     .option('threads', { type: 'number', describe: 'ONNX Runtime threads per embedder (default: every core, 1 per pool worker)' })
     .option('batch-size', { type: 'number', describe: 'Texts per forward pass (default 32)' })

@@ -80,18 +80,21 @@ async function activate(tf: Tf, name: ResolvedBackendName, packages: Readonly<Re
   }
 }
 
+/** `name` as a backend name, or a user error listing the valid ones (checked before anything loads). */
+export function parseBackendName(name: string): BackendName {
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new UserInputError(`unknown backend '${name}' (valid: ${BACKEND_NAMES.join(', ')})`, { field: '--backend' });
+  }
+  return name as BackendName;
+}
+
 /**
  * Activates a tfjs backend and returns it. `auto` tries tensorflow-gpu, tensorflow, wasm, cpu in
  * that order. An explicit name that cannot be loaded is a user error naming the package to install.
  */
 export async function createBackend(requested: BackendName | string = 'auto', options: CreateBackendOptions = {}): Promise<Backend> {
   const packages = { ...NATIVE_PACKAGES, ...options.packages };
-  if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
-    throw new UserInputError(`unknown backend '${requested}' (valid: ${BACKEND_NAMES.join(', ')})`, {
-      field: '--backend',
-    });
-  }
-  const req = requested as BackendName;
+  const req = parseBackendName(requested);
   if (active && (req === 'auto' || req === active.name)) return active;
   const order: ResolvedBackendName[] =
     req === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [req];

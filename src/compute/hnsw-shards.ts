@@ -11,6 +11,26 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
+/**
+ * Copies an hnswlib search result into row `q` of `labels` and `values` (k per row), nearest first,
+ * ties to the lower label: hnswlib returns its results in no guaranteed order. `value` maps a
+ * squared L2 distance to what is stored.
+ */
+export function writeNearestFirst(
+  res: { readonly neighbors: readonly number[]; readonly distances: readonly number[] },
+  q: number,
+  k: number,
+  labels: Int32Array,
+  values: Float32Array | Float64Array,
+  value: (squared: number) => number = (v) => v,
+): void {
+  const order = res.neighbors.map((_, i) => i).sort((a, b) => res.distances[a] - res.distances[b] || res.neighbors[a] - res.neighbors[b]);
+  for (let t = 0; t < k; t++) {
+    labels[q * k + t] = res.neighbors[order[t]];
+    values[q * k + t] = value(res.distances[order[t]]);
+  }
+}
+
 /** The worker entry, next to this file in the build (dist/compute/hnsw-worker.js). */
 const WORKER_URL = new URL('./hnsw-worker.js', import.meta.url);
 

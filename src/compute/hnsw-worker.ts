@@ -1,7 +1,7 @@
 /** One shard of `shardedHnsw`: builds an hnswlib index of rows [start, end) and searches every query in it. */
 import { parentPort, workerData } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
-import type { HnswShardJob } from './hnsw-shards.js';
+import { writeNearestFirst, type HnswShardJob } from './hnsw-shards.js';
 
 const job = workerData as HnswShardJob;
 try {
@@ -22,13 +22,7 @@ try {
   index.setEf(job.efSearch);
   for (let q = 0; q < nq; q++) {
     for (let j = 0; j < d; j++) point[j] = queries[q * d + j];
-    const res = index.searchKnn(point, k);
-    // hnswlib returns its results in no guaranteed order: nearest first, ties to the lower label.
-    const order = res.neighbors.map((_, i) => i).sort((a, b) => res.distances[a] - res.distances[b] || res.neighbors[a] - res.neighbors[b]);
-    for (let t = 0; t < k; t++) {
-      labels[q * k + t] = res.neighbors[order[t]];
-      distances[q * k + t] = res.distances[order[t]];
-    }
+    writeNearestFirst(index.searchKnn(point, k), q, k, labels, distances);
     Atomics.add(progress, 0, 1);
   }
   parentPort!.postMessage({});

@@ -55,6 +55,15 @@ export function defaultIntraOpThreads(): number {
  */
 export type OnnxDevice = 'cpu' | 'webgpu';
 
+/**
+ * The first line of an ONNX Runtime error, shortened to its cause where the provider names one
+ * (the WebGPU provider prefixes a source path and an assertion to "Failed to get a WebGPU adapter").
+ */
+export function onnxErrorReason(error: unknown): string {
+  const line = (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  return line.replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
+}
+
 /** Creates a session from model bytes with `threads` intra-op threads and full graph optimisation. */
 export async function createOnnxSession(ort: OrtModule, model: Uint8Array, threads: number, device: OnnxDevice = 'cpu'): Promise<OrtSession> {
   return ort.InferenceSession.create(model, {
@@ -146,7 +155,6 @@ interface OnnxNode {
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly attributes: Readonly<Record<string, OnnxAttribute>>;
-  readonly domain?: string;
 }
 
 interface OnnxInitializer {
@@ -203,10 +211,8 @@ export class OnnxGraphBuilder {
     return this.floats(name, Float32Array.of(value), []);
   }
 
-  node(op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}, outputs = 1): string {
-    const names = Array.from({ length: outputs }, () => `${op.toLowerCase()}_${this.counter++}`);
-    this.nodes.push({ op, inputs, outputs: names, attributes });
-    return names[0];
+  node(op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}): string {
+    return this.nodeN(op, inputs, 1, attributes)[0];
   }
 
   /** A node with several outputs; returns all their names. */
@@ -269,7 +275,6 @@ export class OnnxGraphBuilder {
           w.string(3, n.outputs[0]);
           w.string(4, n.op);
           for (const [k, v] of Object.entries(n.attributes)) w.message(5, (a) => attribute(a, k, v));
-          if (n.domain) w.string(7, n.domain);
         });
       }
       graph.string(2, this.name);

