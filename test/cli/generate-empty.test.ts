@@ -1,22 +1,12 @@
 // Issue 13 item 4: a 200 answer without content is a failed call (retried, then reported with its
 // finish reason) unless --allow-empty; a run that retries prints no MaxListenersExceededWarning.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
-import { CLI, demoWorkspace } from './helpers.js';
+import { demoWorkspace, smoothieAsync } from './helpers.js';
 
-function run(args: readonly string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = smoothieAsync;
 
 const MODELS = ['calc-7b', 'atlas-7b', 'lexi-7b', 'generalist-7b', 'rambler-3b'];
 const BASE = ['generate', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--models', 'models.yaml', '--results-dir', 'gen'];

@@ -1,5 +1,5 @@
 /** Running the built CLI (dist/cli/main.js, built by `npm test`) in a scratch copy of the demo. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,21 @@ export interface CliResult {
 export function smoothie(args: readonly string[], cwd: string): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The CLI in a child process without blocking this one: for tests whose fake servers live in this
+ * process and must keep answering while the command runs.
+ */
+export function smoothieAsync(args: readonly string[], cwd: string): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** A temp folder holding the shipped demo config, dataset and generations. */

@@ -6,20 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreSample } from '../../src/metrics/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
 import { REPO_ROOT } from '../helpers/shared.js';
-import { spawn } from 'node:child_process';
-import { CLI, demoWorkspace, expectOneLineError, type CliResult } from '../cli/helpers.js';
+import { demoWorkspace, expectOneLineError, smoothieAsync } from '../cli/helpers.js';
 
-/** The CLI, asynchronously: the fake judges live in this process and must keep answering. */
-function smoothie(args: readonly string[], cwd: string): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const smoothie = smoothieAsync;
 
 const rows = readFileSync(path.join(REPO_ROOT, 'results/datasets/demo_test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { embedding_input: string; reference: string });
 const reference = new Map(rows.map((r) => [r.embedding_input, r.reference]));

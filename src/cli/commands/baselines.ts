@@ -28,6 +28,7 @@ import {
   type EmbedderArgs,
   type OutputArgs,
 } from '../options.js';
+import { printMethodRuns } from '../report.js';
 
 export const BASELINE_METHODS = ['pick_random', 'pick_longest', 'labeled_oracle', 'labeled_knn'] as const;
 export type BaselineMethod = (typeof BASELINE_METHODS)[number];
@@ -179,34 +180,6 @@ export async function runBaselines(
   return results;
 }
 
-function print(results: readonly BaselineRunResult[], args: OutputArgs): void {
-  if (args.json) {
-    const out = results.map((r) => ({
-      method: r.method,
-      output_file: r.outputFile,
-      skipped: r.skipped,
-      n: r.n ?? null,
-      voters: r.voters ?? null,
-      selection_share: r.selectionShare ?? null,
-      replaced: r.replaced ?? null,
-      warnings: r.warnings,
-    }));
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  for (const r of results) for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-  if (args.quiet) return;
-  for (const r of results) {
-    const who = r.mode.kind === 'multi-model' ? `model group ${r.mode.group}` : `model ${r.mode.model} (prompts)`;
-    if (r.skipped) {
-      process.stdout.write(`${who}: ${r.outputFile} exists, skipped (--redo to overwrite)\n`);
-      continue;
-    }
-    const shares = (r.voters ?? []).map((v, i) => `${v} ${(100 * (r.selectionShare?.[i] ?? 0)).toFixed(0)}%`).join(', ');
-    const why = r.replaced === undefined ? '' : ` (it existed with other settings: ${r.replaced})`;
-    process.stdout.write(`${who}: wrote ${r.outputFile}${why}\n  ${r.n} samples; selected: ${shares}\n`);
-  }
-}
 
 type CommandArgs = ArgumentsCamelCase<BaselineArgs>;
 
@@ -238,7 +211,7 @@ function command(
     command: name,
     describe,
     builder: builder as unknown as CommandModule<object, CommandArgs>['builder'],
-    handler: async (args) => print(await runBaselines(method, args), args),
+    handler: async (args) => printMethodRuns(await runBaselines(method, args), args),
   };
 }
 

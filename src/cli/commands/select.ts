@@ -23,6 +23,7 @@ import {
   type EmbedderArgs,
   type OutputArgs,
 } from '../options.js';
+import { printMethodRuns } from '../report.js';
 
 type SelectArgs = DatasetArgs &
   OutputArgs &
@@ -66,31 +67,6 @@ export async function runSelectCommand(method: SelectMethod, args: SelectArgs): 
   return results;
 }
 
-function print(results: readonly SelectRunResult[], args: OutputArgs): void {
-  if (args.json) {
-    const out = results.map((r) => ({
-      method: r.method,
-      output_file: r.outputFile,
-      skipped: r.skipped,
-      replaced: r.replaced ?? null,
-      n: r.n ?? null,
-      voters: r.voters ?? null,
-      selection_share: r.selectionShare ?? null,
-    }));
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
-  }
-  if (args.quiet) return;
-  for (const r of results) {
-    if (r.skipped) {
-      process.stdout.write(`${r.outputFile} exists, skipped (--redo to overwrite)\n`);
-      continue;
-    }
-    const shares = (r.voters ?? []).map((v, i) => `${v} ${(100 * (r.selectionShare?.[i] ?? 0)).toFixed(0)}%`).join(', ');
-    const why = r.replaced === undefined ? '' : ` (it existed with other settings: ${r.replaced})`;
-    process.stdout.write(`wrote ${r.outputFile}${why}\n  ${r.n} samples; selected: ${shares}\n`);
-  }
-}
 
 function common<T>(y: Argv<T>) {
   return embedderOptions(outputOptions(datasetOptions(y)))
@@ -114,7 +90,7 @@ function command(name: SelectMethod, describe: string, builder: (y: Argv) => Arg
     command: name,
     describe,
     builder: builder as unknown as CommandModule<object, CommandArgs>['builder'],
-    handler: async (args) => print(await runSelectCommand(name, args), args),
+    handler: async (args) => printMethodRuns(await runSelectCommand(name, args), args),
   };
 }
 
