@@ -15,6 +15,7 @@ import { generateCommand } from './commands/generate.js';
 import { makeDatasetCommand } from './commands/make-dataset.js';
 import { makeDemoCommand } from './commands/make-demo.js';
 import { paperCommand } from './commands/paper.js';
+import { routerCommand } from './commands/router.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { coverageCommand, mbrCommand, methodsCommand, voteCommand } from './commands/select.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     .command(makeDemoCommand)
     .command(automixCommand)
     .command(serveCommand)
+    .command(routerCommand)
     .command(ensembleCommand)
     .command(fakeServerCommand)
     .command(paperCommand)

@@ -78,12 +78,26 @@ export type Calibration = z.infer<typeof CalibrationSchema>;
 
 export const ROUTER_FORMAT = 'smoothie-router/1';
 
+/** The LanceDB store's table layout version (router files and the table's metadata record it). */
+export const LANCE_STORE_FORMAT = 'smoothie-store/1';
+
+/** A `select` store in a LanceDB table (see `LanceStore`); `format` is the table layout's version. */
+export const LanceStoreRefSchema = z.strictObject({
+  kind: z.literal('lance'),
+  /** A folder (relative to the router file) or an object-storage URI. */
+  uri: z.string().min(1),
+  table: z.string().min(1),
+  format: z.literal(LANCE_STORE_FORMAT),
+});
+export type LanceStoreRef = z.infer<typeof LanceStoreRefSchema>;
+
 export const RouterFileSchema = z.strictObject({
   format: z.literal(ROUTER_FORMAT),
   config: RouterConfigSchema,
   /** The embedder that produced the stored vectors; loading with another is an error. */
   embedder: z.strictObject({ id: z.string(), version: z.string(), dim: z.number().int().positive() }).optional(),
-  store: z.strictObject({ size: z.number().int().nonnegative(), prefix: z.string() }).optional(),
+  /** The reference store: files beside the router file (`prefix`), or a shared LanceDB table. */
+  store: z.union([z.strictObject({ size: z.number().int().nonnegative(), prefix: z.string() }), LanceStoreRefSchema]).optional(),
   created_with: z.string(),
 });
 export type RouterFile = z.infer<typeof RouterFileSchema>;

@@ -95,6 +95,20 @@ export class ReferenceStore {
     if (!this.index && this.count >= this.exactBelow) this.buildIndex();
   }
 
+  /** Appends rows whose m × m distances are already computed (a shared store's rows read back). */
+  addDistances(rows: readonly { readonly input: Float32Array; readonly distances: Float64Array }[]): void {
+    const mm = this.voters * this.voters;
+    this.reserve(this.count + rows.length);
+    for (const r of rows) {
+      if (r.input.length !== this.dim || r.distances.length !== mm) throw new UserInputError(`a stored row has ${r.input.length} input values and ${r.distances.length} distances, the store ${this.dim} and ${mm}`, { field: 'input' });
+      this.inputs.set(r.input, this.count * this.dim);
+      this.pairwise.set(r.distances, this.count * mm);
+      this.index?.addPoint(Array.from(r.input), this.count);
+      this.count++;
+    }
+    if (!this.index && this.count >= this.exactBelow) this.buildIndex();
+  }
+
   /** Row indices of the k stored inputs nearest to `query` (Euclidean), nearest first. */
   nearest(query: Float32Array, k: number): number[] {
     const kk = Math.min(k, this.count);

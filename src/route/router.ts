@@ -24,7 +24,9 @@ import { endpointPool } from '../llm/endpoint.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { RouterConfigSchema, RouterFileSchema, type RouterConfig, type RouterConfigInput } from './config.js';
 import { CascadeRouter, type CascadeResult } from './cascade-router.js';
+import { LanceStore } from './lance-store.js';
 import { ReferenceStore } from './reference-store.js';
+import type { SampleStore } from './store.js';
 import { SelectRouter, type SelectResult } from './select-router.js';
 import type { ModelCaller } from './request.js';
 
@@ -39,6 +41,25 @@ export interface RouterOptions {
   /** Endpoints of the models a strategy calls (required by the cascades, optional for `select`). */
   readonly registry?: ModelRegistry;
   readonly signal?: AbortSignal;
+  /**
+   * Where a `select` router's reference store lives when several processes share it: a LanceDB
+   * database (folder or object-storage URI). Overrides the router file's store. @default in memory
+   */
+  readonly store?: StoreLocation;
+}
+
+/** A shared (LanceDB) reference store: see `LanceStore`. */
+export interface StoreLocation {
+  /** A folder or an object-storage URI (s3://…, passed to LanceDB; untested here). */
+  readonly uri: string;
+  /** @default 'reference_store' */
+  readonly table?: string;
+  /** Rows other processes add become visible within this many ms. @default 1000 */
+  readonly refreshMs?: number;
+  /** Passed to LanceDB (object-storage credentials…). @default {} */
+  readonly storageOptions?: Readonly<Record<string, string>>;
+  /** Called when a background refresh fails. @default ignored */
+  readonly onRefreshError?: (error: Error) => void;
 }
 
 /** Calls registry models with their endpoint's limits and retries (one Endpoint per model, shared by requests). */
@@ -57,15 +78,20 @@ function requireRegistry(config: RouterConfig, options: RouterOptions): ModelReg
   return options.registry;
 }
 
-async function open(config: RouterConfig, options: RouterOptions, store?: ReferenceStore): Promise<Router> {
+async function open(config: RouterConfig, options: RouterOptions, store?: SampleStore): Promise<Router> {
   if (config.strategy === 'select') {
     const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.embedderOptions));
-    return new SelectRouter(config, embedder, store, options.registry ? registryCaller(options.registry, options.signal) : undefined);
+    const shared = options.store && !store ? await openLanceStore(config, embedder, options.store) : undefined;
+    return new SelectRouter(config, embedder, store ?? shared, options.registry ? registryCaller(options.registry, options.signal) : undefined);
   }
   const caller = registryCaller(requireRegistry(config, options), options.signal);
   if (config.strategy === 'cascade') return new CascadeRouter(config, caller, await loadVerificationTemplate(config.verification_template));
   const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.embedderOptions));
   return new CascadeRouter(config, caller, undefined, embedder);
+}
+
+function openLanceStore(config: Extract<RouterConfig, { strategy: 'select' }>, embedder: Embedder, location: StoreLocation): Promise<LanceStore> {
+  return LanceStore.open({ ...location, voters: config.voters.length, embedder: { id: embedder.id, version: embedder.version }, exactBelow: config.exact_below });
 }
 
 /** A new router from a config (validated, defaults filled in); `select` starts with an empty store. */
@@ -79,7 +105,17 @@ export async function createRouter(config: RouterConfigInput, options: RouterOpt
 /** A router saved by `save`: format, embedder and store shapes are checked. */
 export async function loadRouter(file: string, options: RouterOptions = {}): Promise<Router> {
   const saved = parseWith(RouterFileSchema, await readJsonFile(file), { file });
-  if (saved.config.strategy !== 'select' || !saved.store || !saved.embedder) return open(saved.config, options);
+  if (saved.config.strategy === 'select' && (options.store || (saved.store && 'kind' in saved.store))) {
+    const location: StoreLocation = options.store ?? (saved.store && 'kind' in saved.store ? { uri: storeUri(file, saved.store.uri), table: saved.store.table } : { uri: '' });
+    const embedder = options.embedder ?? (await createEmbedder(saved.config.embedder, options.embedderOptions));
+    const store = await openLanceStore(saved.config, embedder, location);
+    if (store.size === 0 && saved.store && 'prefix' in saved.store && saved.store.size > 0) {
+      await store.close();
+      throw new UserInputError(`the router's ${saved.store.size} stored rows are not in the LanceDB store ${location.uri} yet: smoothie router migrate-store ${file} --to ${location.uri}`, { file, field: 'store' });
+    }
+    return open(saved.config, { ...options, embedder }, store);
+  }
+  if (saved.config.strategy !== 'select' || !saved.store || !('prefix' in saved.store) || !saved.embedder) return open(saved.config, options);
   const embedder = options.embedder ?? (await createEmbedder(saved.config.embedder, options.embedderOptions));
   if (embedder.id !== saved.embedder.id || embedder.version !== saved.embedder.version) {
     throw new UserInputError(`the store was embedded with ${saved.embedder.id} ${saved.embedder.version}, this router has ${embedder.id} ${embedder.version}: re-add the samples`, {
@@ -94,4 +130,9 @@ export async function loadRouter(file: string, options: RouterOptions = {}): Pro
   });
   if (store.size !== saved.store.size) throw new UserInputError(`the store holds ${store.size} rows, the router file says ${saved.store.size}`, { file, field: 'store.size' });
   return open(saved.config, { ...options, embedder }, store);
+}
+
+/** A router file's store URI: a relative folder is relative to the file; URIs with a scheme are kept. */
+export function storeUri(routerFile: string, uri: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) || path.isAbsolute(uri) ? uri : path.join(path.dirname(routerFile), uri);
 }

@@ -9,8 +9,9 @@ import { cleanGeneration } from '../data/clean.js';
 import type { Embedder } from '../embed/types.js';
 import { UserInputError } from '../errors/index.js';
 import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smoothie/weights.js';
-import type { SelectConfig } from './config.js';
+import { LANCE_STORE_FORMAT, type SelectConfig } from './config.js';
 import { ReferenceStore, type StoreSample } from './reference-store.js';
+import { isSharedStore, type SampleStore, type SharedSampleStore } from './store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
 
 export interface SelectResult {
@@ -41,7 +42,8 @@ export class SelectRouter {
   constructor(
     readonly config: SelectConfig,
     private readonly embedder: Embedder,
-    private store: ReferenceStore | undefined,
+    /** In memory (created on first use) unless given, e.g. a shared `LanceStore`. */
+    private store: SampleStore | undefined,
     /** Generates the candidates of requests that bring none. */
     private readonly callModel?: ModelCaller,
   ) {}
@@ -58,8 +60,13 @@ export class SelectRouter {
     }
   }
 
+  /** The reference store (undefined until an in-memory one is first used). */
+  get referenceStore(): SampleStore | undefined {
+    return this.store;
+  }
+
   /** The store, created on first use with the embeddings' dimension. */
-  private storeFor(dim: number): ReferenceStore {
+  private storeFor(dim: number): SampleStore {
     this.store ??= new ReferenceStore({ dim, voters: this.config.voters.length, exactBelow: this.config.exact_below });
     return this.store;
   }
@@ -79,12 +86,12 @@ export class SelectRouter {
   /** Adds labelled-free past samples (input + every voter's candidate) to the reference store. */
   async add(samples: readonly StoredRequest[]): Promise<void> {
     if (samples.length === 0) return;
-    this.addEmbedded(await this.embedSamples(samples));
+    await this.addEmbedded(await this.embedSamples(samples));
   }
 
-  /** `add` for embeddings computed elsewhere. */
-  addEmbedded(samples: readonly StoreSample[]): void {
-    if (samples.length > 0) this.storeFor(samples[0].input.length).add(samples);
+  /** `add` for embeddings computed elsewhere (a promise when the store is shared: resolved once committed). */
+  addEmbedded(samples: readonly StoreSample[]): void | Promise<void> {
+    if (samples.length > 0) return this.storeFor(samples[0].input.length).add(samples);
   }
 
   async route(request: RouteRequest): Promise<SelectResult> {
@@ -95,11 +102,50 @@ export class SelectRouter {
       candidates = await Promise.all(this.config.voters.map(async (voter) => (await call(voter, request.input, { temperature: 0, max_tokens: this.config.max_tokens }))[0] ?? ''));
     }
     const [sample] = await this.embedSamples([{ input: request.input, candidates }]);
-    return { ...this.routeEmbedded(sample, candidates), calls: request.candidates === undefined ? candidates.length : 0 };
+    const result = this.select(sample, candidates);
+    // A shared store: answered once the learnt sample is committed.
+    const learning = this.takeLearning();
+    if (learning) await learning;
+    return { ...result, calls: request.candidates === undefined ? candidates.length : 0 };
   }
 
-  /** `route` on embeddings computed elsewhere (the input's, and the candidates' m × d, row-major). */
+  /**
+   * `route` on embeddings computed elsewhere (the input's, and the candidates' m × d, row-major). With
+   * `learn` and a shared store the sample is committed in the background (see `flush`).
+   */
   routeEmbedded(sample: StoreSample, candidates: readonly string[]): SelectResult {
+    const result = this.select(sample, candidates);
+    const learning = this.takeLearning();
+    if (learning) this.track(learning);
+    return result;
+  }
+
+  /** The commit `select` started (shared stores only), taken right after it in the same tick. */
+  private pendingLearning: Promise<void> | undefined;
+
+  private takeLearning(): Promise<void> | undefined {
+    const p = this.pendingLearning;
+    this.pendingLearning = undefined;
+    return p;
+  }
+
+  private readonly learning = new Set<Promise<void>>();
+  private learnError: unknown;
+
+  private track(promise: Promise<void>): void {
+    const p = promise.catch((error: unknown) => void (this.learnError ??= error)).finally(() => this.learning.delete(p));
+    this.learning.add(p);
+  }
+
+  /** Waits for the samples `routeEmbedded` is still committing to a shared store; rethrows the first failure. */
+  async flush(): Promise<void> {
+    await Promise.all(this.learning);
+    const error = this.learnError;
+    this.learnError = undefined;
+    if (error !== undefined) throw error;
+  }
+
+  private select(sample: StoreSample, candidates: readonly string[]): SelectResult {
     const m = this.config.voters.length;
     this.checkCandidates(candidates, 'the request');
     const store = this.storeFor(sample.input.length);
@@ -112,22 +158,39 @@ export class SelectRouter {
     for (let t = 0; t < D.length; t++) D[t] /= neighbours.length + 1;
     const weights = weightsFromDistances(D, m, this.config.robust);
     const index = numpyArgmax(weights);
-    if (this.config.learn) store.add([sample]);
+    if (this.config.learn) this.pendingLearning = store.add([sample]) ?? undefined;
     return { strategy: 'select', output: candidates[index], model: this.config.voters[index], index, weights: Array.from(weights), neighbours: neighbours.length, escalated: false, calls: 0 };
   }
 
-  /** Writes `<file>` (JSON) and the store beside it (`<stem>.inputs.arrow`, `<stem>.pairwise.arrow`, `<stem>.hnsw`). */
+  /**
+   * Writes `<file>` (JSON) and the store beside it (`<stem>.inputs.arrow`, `<stem>.pairwise.arrow`,
+   * `<stem>.hnsw`); a shared store stays where it is and the file points to it.
+   */
   async save(file: string): Promise<void> {
+    if (isSharedStore(this.store)) {
+      await this.flush();
+      const dim = this.store.dim;
+      await writeRouterFile(file, {
+        config: this.config,
+        embedder: dim === undefined ? undefined : { id: this.embedder.id, version: this.embedder.version, dim },
+        store: { kind: this.store.kind, uri: this.store.uri, table: this.store.table, format: LANCE_STORE_FORMAT },
+      });
+      return;
+    }
+    const store = this.store as ReferenceStore | undefined;
     const stem = path.basename(file).replace(/\.json$/i, '');
-    if (this.store) await this.store.save(path.join(path.dirname(file), stem));
+    if (store) await store.save(path.join(path.dirname(file), stem));
     await writeRouterFile(file, {
       config: this.config,
-      embedder: this.store ? { id: this.embedder.id, version: this.embedder.version, dim: this.store.dim } : undefined,
-      store: this.store ? { size: this.store.size, prefix: stem } : undefined,
+      embedder: store ? { id: this.embedder.id, version: this.embedder.version, dim: store.dim } : undefined,
+      store: store ? { size: store.size, prefix: stem } : undefined,
     });
   }
 
   async dispose(): Promise<void> {
+    if (isSharedStore(this.store)) {
+      await this.flush().finally(() => (this.store as SharedSampleStore).close());
+    }
     await this.embedder.dispose?.();
   }
 }

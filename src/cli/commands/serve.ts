@@ -1,14 +1,16 @@
 /** `smoothie serve`: a saved router as an OpenAI-compatible chat completions server. */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserInputError } from '../../errors/index.js';
 import { loadModelRegistry } from '../../llm/registry.js';
+import { DEFAULT_LANCE_TABLE, DEFAULT_REFRESH_MS } from '../../route/lance-store.js';
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type ServeArgs = ArgumentsCamelCase<
-  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean }
+  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean; store?: string; 'store-table': string; 'store-refresh': number }
 >;
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
@@ -33,6 +35,9 @@ function builder(y: Argv) {
     .option('max-queue', { type: 'number', default: 1024, describe: 'Requests waiting beyond those (more get 503)' })
     .option('max-body', { type: 'string', default: '4mib', describe: 'Largest request body (larger ones get 413), e.g. 4mb, 20MiB, 1048576' })
     .option('drain-timeout', { type: 'number', default: 30, describe: 'Seconds SIGTERM/SIGINT waits for the requests in flight before closing their connections' })
+    .option('store', { type: 'string', describe: 'select routers: keep the reference store in this LanceDB database (folder or s3://… URI), shared with other serve processes' })
+    .option('store-table', { type: 'string', default: DEFAULT_LANCE_TABLE, describe: 'Table of the --store database' })
+    .option('store-refresh', { type: 'number', default: DEFAULT_REFRESH_MS, describe: 'Milliseconds between reads of the rows other processes added to --store' })
     .option('log-requests', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr: request id, path, status, ms, model, escalation (never a body or key)' });
 }
 
@@ -41,7 +46,17 @@ async function handler(args: ServeArgs): Promise<void> {
   const drainTimeout = args['drain-timeout'];
   if (!Number.isFinite(drainTimeout) || drainTimeout < 0) throw new UserInputError(`must be a number of seconds ≥ 0, got ${drainTimeout}`, { field: '--drain-timeout' });
   const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
-  const router = await loadRouter(args.router, { registry });
+  const refreshMs = args['store-refresh'];
+  if (!Number.isFinite(refreshMs) || refreshMs < 0) throw new UserInputError(`must be a number of milliseconds ≥ 0, got ${refreshMs}`, { field: '--store-refresh' });
+  const store = args.store
+    ? {
+        uri: /^[a-z][a-z0-9+.-]*:\/\//i.test(args.store) ? args.store : path.resolve(args.store),
+        table: args['store-table'],
+        refreshMs,
+        onRefreshError: (error: Error) => void process.stderr.write(`smoothie serve: store refresh failed (retrying): ${error.message.split('\n')[0]}\n`),
+      }
+    : undefined;
+  const router = await loadRouter(args.router, { registry, store });
   const served = await serveRouter(router, {
     host: args.host,
     port: args.port,
