@@ -330,6 +330,22 @@ export class LanceStore implements SharedSampleStore {
     this.tableDim = meta.dim;
   }
 
+  /**
+   * Merges the table's small fragments (each `add` is one) and deletes versions older than
+   * `keepVersionsMs`: run it now and then from one process (rows keep their order, so the other
+   * processes' refreshes are unaffected). Resolves to the fragments removed and added.
+   */
+  async compact(keepVersionsMs = 10 * 60_000): Promise<{ readonly fragmentsRemoved: number; readonly fragmentsAdded: number }> {
+    if (!this.handle) return { fragmentsRemoved: 0, fragmentsAdded: 0 };
+    try {
+      await this.handle.checkoutLatest();
+      const stats = await this.handle.optimize({ cleanupOlderThan: new Date(Date.now() - keepVersionsMs) });
+      return { fragmentsRemoved: stats.compaction.fragmentsRemoved, fragmentsAdded: stats.compaction.fragmentsAdded };
+    } catch (error) {
+      throw storeError(this.uri, `compacting ${this.table}`, error);
+    }
+  }
+
   /** Stops refreshing and releases the table (a refresh in flight is awaited). */
   async close(): Promise<void> {
     if (this.closed) return;

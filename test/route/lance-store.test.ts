@@ -81,6 +81,29 @@ describe('LanceStore', () => {
     await reopened.close();
   });
 
+  it('above exactBelow the local copy searches an HNSW graph like the in-memory store (recall vs brute force)', async () => {
+    const d = 8;
+    const samples = randomSamples(600, d, 2, 11);
+    const memory = new ReferenceStore({ dim: d, voters: 2, exactBelow: 200 });
+    const lance = await LanceStore.open({ uri: path.join(dir, 'graph'), voters: 2, embedder: EMBEDDER, refreshMs: 0, exactBelow: 200 });
+    memory.add(samples);
+    await lance.add(samples);
+    const reopened = await LanceStore.open({ uri: path.join(dir, 'graph'), voters: 2, embedder: EMBEDDER, refreshMs: 0, exactBelow: 200 });
+    expect([lance.approximate, reopened.approximate]).toEqual([true, true]);
+    const exact = new ReferenceStore({ dim: d, voters: 2, exactBelow: 10_000 });
+    exact.add(samples);
+    let hits = 0;
+    const queries = randomSamples(40, d, 2, 12);
+    for (const q of queries) {
+      const want = new Set(exact.nearest(q.input, 10));
+      hits += reopened.nearest(q.input, 10).filter((i) => want.has(i)).length;
+      expect(lance.nearest(q.input, 10)).toEqual(memory.nearest(q.input, 10));
+    }
+    expect(hits / (queries.length * 10)).toBeGreaterThan(0.95);
+    await lance.close();
+    await reopened.close();
+  });
+
   it('a select router on a Lance store routes exactly like one on the in-memory store', async () => {
     const embedder: Embedder = await createEmbedder('hash:256');
     const config = { strategy: 'select' as const, voters: ['a', 'b', 'c'], k: 6, learn: true };
@@ -119,9 +142,14 @@ describe('LanceStore', () => {
     expect(await a.refresh()).toBe(0);
     expect(await b.refresh()).toBe(0);
     expect([a.size, b.size]).toEqual([6, 6]);
+    // Compaction (one fragment per add so far) keeps the order other processes read in.
+    await a.add(samples.slice(6, 8));
+    expect(await a.compact(0)).toMatchObject({ fragmentsAdded: 1 });
+    expect(await b.refresh()).toBe(2);
+    expect(b.nearest(samples[7].input, 1)).toEqual([7]);
     // A background refresh (refreshMs) needs no call.
     const c = await LanceStore.open({ uri, voters: 3, embedder: EMBEDDER, refreshMs: 50, source: 'c' });
-    await a.add(samples.slice(6));
+    await a.add(samples.slice(8));
     await until(() => (c.size === 10 ? true : undefined), 'the background refresh');
     for (const s of [a, b, c]) await s.close();
   });

@@ -68,7 +68,7 @@ async function handler(args: ServeArgs): Promise<void> {
   });
   const endpoint = `${served.url}/v1/chat/completions`;
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes })}\n`);
+    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes, store: store ? { uri: store.uri, table: store.table, refresh_ms: store.refreshMs } : null })}\n`);
   } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
   const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
     const stop = (): void => {
