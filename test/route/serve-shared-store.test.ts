@@ -1,7 +1,7 @@
 // Issue 17 item 2, "done when two replicas share learning in a test": two `smoothie serve` processes on
 // loopback share one LanceDB folder; what replica A learns is used by replica B within the refresh interval.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,5 +116,20 @@ describe('two serve replicas sharing one LanceDB folder', () => {
     expect(smoothie(['router', 'migrate-store', 'saved.json', '--to', 'migrated', '--quiet'], dir).stdout).toBe('');
     expectOneLineError(smoothie(['router', 'migrate-store', 'nope.json', '--to', 'migrated'], dir), 'nope.json');
     expectOneLineError(smoothie(['router', 'migrate-store', 'router.json', '--to', 'migrated'], dir), 'no in-memory store');
+  });
+
+  it('without @lancedb/lancedb installed, --store is one line saying how to install it', () => {
+    // A resolve hook that hides the package, as if it were not installed.
+    writeFileSync(
+      path.join(dir, 'hide-lancedb.mjs'),
+      `export async function resolve(spec, context, next) {
+  if (spec === '@lancedb/lancedb') throw Object.assign(new Error("Cannot find package '@lancedb/lancedb'"), { code: 'ERR_MODULE_NOT_FOUND' });
+  return next(spec, context);
+}
+`,
+    );
+    writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hide-lancedb.mjs', import.meta.url);\n`);
+    const r = spawnSync(process.execPath, ['--import', './register.mjs', CLI, 'serve', '--router', 'router.json', '--port', '0', '--store', 'elsewhere'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expectOneLineError({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, 'npm install @lancedb/lancedb@0.37.1');
   });
 });
