@@ -79,6 +79,7 @@ function requireRegistry(config: RouterConfig, options: RouterOptions): ModelReg
 }
 
 async function open(config: RouterConfig, options: RouterOptions, store?: SampleStore): Promise<Router> {
+  if (options.store && config.strategy !== 'select') throw new UserInputError(`a ${config.strategy} router has no reference store: --store / store is for select routers`, { field: 'store' });
   if (config.strategy === 'select') {
     const embedder = options.embedder ?? (await createEmbedder(config.embedder, options.embedderOptions));
     const shared = options.store && !store ? await openLanceStore(config, embedder, options.store) : undefined;
@@ -105,6 +106,7 @@ export async function createRouter(config: RouterConfigInput, options: RouterOpt
 /** A router saved by `save`: format, embedder and store shapes are checked. */
 export async function loadRouter(file: string, options: RouterOptions = {}): Promise<Router> {
   const saved = parseWith(RouterFileSchema, await readJsonFile(file), { file });
+  if (options.store && saved.config.strategy !== 'select') return open(saved.config, options);
   if (saved.config.strategy === 'select' && (options.store || (saved.store && 'kind' in saved.store))) {
     const location: StoreLocation = options.store ?? (saved.store && 'kind' in saved.store ? { uri: storeUri(file, saved.store.uri), table: saved.store.table } : { uri: '' });
     const embedder = options.embedder ?? (await createEmbedder(saved.config.embedder, options.embedderOptions));

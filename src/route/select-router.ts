@@ -173,7 +173,7 @@ export class SelectRouter {
       await writeRouterFile(file, {
         config: this.config,
         embedder: dim === undefined ? undefined : { id: this.embedder.id, version: this.embedder.version, dim },
-        store: { kind: this.store.kind, uri: this.store.uri, table: this.store.table, format: LANCE_STORE_FORMAT },
+        store: { kind: this.store.kind, uri: routerFileUri(file, this.store.uri), table: this.store.table, format: LANCE_STORE_FORMAT },
       });
       return;
     }
@@ -193,4 +193,9 @@ export class SelectRouter {
     }
     await this.embedder.dispose?.();
   }
+}
+
+/** A local store folder as the router file records it: relative to the file (URIs with a scheme are kept). */
+function routerFileUri(file: string, uri: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : path.relative(path.dirname(path.resolve(file)), path.resolve(uri)) || '.';
 }

@@ -1,7 +1,7 @@
 // Issue 17 item 2: the select router's reference store in LanceDB (shared by processes, durable,
 // versioned, migrated from the JSON + Arrow files).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -121,6 +121,8 @@ describe('LanceStore', () => {
     expect(lance.referenceStore?.size).toBe(24);
     const file = path.join(dir, 'lance-router.json');
     await lance.save(file);
+    // The router file names the folder relative to itself.
+    expect(JSON.parse(readFileSync(file, 'utf8')).store).toEqual({ kind: 'lance', uri: 'router', table: 'reference_store', format: 'smoothie-store/1' });
     const again = (await loadRouter(file, { embedder })) as SelectRouter;
     expect(again.storeSize).toBe(24);
     const probe = { input: 'What is 3 plus 3?', candidates: ['6', 'six', '7 apples'] };
@@ -169,6 +171,7 @@ describe('LanceStore', () => {
     await expect(future).rejects.toThrow(/store format \(none: not a smoothie store\), this version reads smoothie-store\/1/);
     db.close();
     expect(LANCE_STORE_FORMAT).toBe('smoothie-store/1');
+    await expect(createRouter({ strategy: 'cascade', slm: 's', llm: 'l' }, { store: { uri } })).rejects.toThrow(/a cascade router has no reference store/);
   });
 
   it('migrates a saved router (JSON + Arrow) into a table, idempotently, and routes the same from it', async () => {
