@@ -65,6 +65,7 @@ interface StoreMeta {
   readonly embedder_version: string;
 }
 
+/** @internal */
 interface LanceModules {
   readonly lancedb: typeof import('@lancedb/lancedb');
   /** The apache-arrow instance LanceDB itself loads (CommonJS): its classes are the ones it recognises. */
@@ -73,7 +74,10 @@ interface LanceModules {
 
 let modules: Promise<LanceModules> | undefined;
 
-/** `@lancedb/lancedb`, imported on first use; missing → one line saying how to install it. */
+/**
+ * `@lancedb/lancedb`, imported on first use; missing → one line saying how to install it.
+ * @internal
+ */
 export function loadLance(): Promise<LanceModules> {
   modules ??= (async () => {
     let lancedb: LanceModules['lancedb'];

@@ -156,6 +156,17 @@ describe('LanceStore', () => {
     for (const s of [a, b, c]) await s.close();
   });
 
+  it('concurrent adds from two writers all land, each once', async () => {
+    const uri = path.join(dir, 'concurrent');
+    const [a, b] = await Promise.all(['a', 'b'].map((source) => LanceStore.open({ uri, voters: 2, embedder: EMBEDDER, refreshMs: 0, source })));
+    const samples = randomSamples(30, 4, 2, 5);
+    await Promise.all(samples.map((s, i) => (i % 2 === 0 ? a : b).add([s])));
+    expect(await a.tableRows()).toBe(30);
+    await Promise.all([a.refresh(), b.refresh()]);
+    expect([a.size, b.size]).toEqual([30, 30]);
+    for (const s of [a, b]) await s.close();
+  });
+
   it('refuses another format, voter count or embedder with one line', async () => {
     const uri = path.join(dir, 'versions');
     const store = await LanceStore.open({ uri, voters: 3, embedder: EMBEDDER, refreshMs: 0 });
