@@ -7,7 +7,7 @@
  * are redacted from every message.
  */
 import { STATUS_CODES } from 'node:http';
-import OpenAI, { APIConnectionError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import { Rng } from '../compute/rng.js';
@@ -153,8 +153,18 @@ function firstLine(text: string): string {
   return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
 }
 
+/** The OpenAI SDK, loaded on the first call rather than when the library is imported. */
+let openaiSdk: typeof import('openai') | undefined;
+async function loadOpenAI(): Promise<typeof import('openai')> {
+  openaiSdk ??= await import('openai');
+  return openaiSdk;
+}
+
 function classify(error: unknown): Outcome {
-  if (error instanceof APIError && error.status !== undefined) {
+  // Errors of the SDK exist only once it is loaded.
+  const APIError = openaiSdk?.APIError;
+  const APIConnectionError = openaiSdk?.APIConnectionError;
+  if (APIError && error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     // The SDK's message already starts with the status; without a body, say what the status means.
     const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
@@ -163,7 +173,7 @@ function classify(error: unknown): Outcome {
     if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
     return { kind: 'fatal', reason };
   }
-  if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
+  if (APIConnectionError && error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
   if (error instanceof EmptyAnswerError) return { kind: 'retry', reason: error.message, rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
   return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };
@@ -217,9 +227,10 @@ export class Endpoint {
     return this.queue.pending;
   }
 
-  private client(key: string): OpenAI {
+  private async client(key: string): Promise<OpenAI> {
     let c = this.clients.get(key);
     if (!c) {
+      const { default: OpenAI } = await loadOpenAI();
       c = new OpenAI({ apiKey: key, baseURL: this.model.base_url, maxRetries: 0, timeout: this.model.timeout_s * 1000 });
       this.clients.set(key, c);
     }
@@ -243,7 +254,7 @@ export class Endpoint {
       stop: p.stop ? [...p.stop] : undefined,
       seed: p.seed,
     };
-    const client = this.client(key);
+    const client = await this.client(key);
     if (this.model.mode === 'completion') {
       const prompt = typeof request.prompt === 'string' ? request.prompt : request.prompt.map((m) => m.content).join('\n\n');
       const r = await client.completions.create({ ...common, prompt, stream: false }, { signal });

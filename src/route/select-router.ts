@@ -12,6 +12,7 @@ import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smooth
 import type { SelectConfig } from './config.js';
 import { ReferenceStore, type StoreSample } from './reference-store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
+import type { Router } from './router-interface.js';
 
 export interface SelectResult {
   readonly strategy: 'select';
@@ -35,7 +36,7 @@ export interface StoredRequest {
   readonly candidates: readonly string[];
 }
 
-export class SelectRouter {
+export class SelectRouter implements Router<SelectResult> {
   readonly strategy = 'select';
 
   constructor(
