@@ -9,10 +9,10 @@
 import { STATUS_CODES } from 'node:http';
 import type OpenAI from 'openai';
 import PQueue from 'p-queue';
-import { z } from 'zod';
 import { Rng } from '../compute/rng.js';
 import { UserInputError } from '../errors/index.js';
 import type { ResolvedModel } from './registry.js';
+import type { ChatMessage, SamplingParams } from './sampling.js';
 
 /** Exit code of a call that failed for good (the endpoint, not the user's files). */
 export const EXIT_LLM_FAILURE = 4;
@@ -20,21 +20,7 @@ const BACKOFF_BASE_S = 0.5;
 const BACKOFF_CAP_S = 30;
 const MAX_REASON_CHARS = 300;
 
-export type ChatMessage = { readonly role: 'system' | 'user' | 'assistant'; readonly content: string };
-
-/** Sampling parameters of a call, and of a model's defaults in models.yaml. */
-export const SamplingParamsSchema = z
-  .strictObject({
-    temperature: z.number().min(0).max(2).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    top_p: z.number().gt(0).max(1).optional(),
-    /** Choices per call. @default 1 */
-    n: z.number().int().positive().optional(),
-    stop: z.array(z.string()).readonly().optional(),
-    seed: z.number().int().optional(),
-  })
-  .readonly();
-export type SamplingParams = z.infer<typeof SamplingParamsSchema>;
+export { SamplingParamsSchema, type ChatMessage, type SamplingParams } from './sampling.js';
 
 export interface CompletionRequest {
   /** A prompt (one user message in chat mode) or chat messages. */

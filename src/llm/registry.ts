@@ -25,7 +25,7 @@ import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
 import { parseWith } from '../data/validate.js';
 import { readYamlFile } from '../data/yaml.js';
-import { SamplingParamsSchema } from './endpoint.js';
+import { SamplingParamsSchema } from './sampling.js';
 
 export const ModelEntrySchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }),

@@ -7,23 +7,11 @@
  */
 import { UserInputError } from '../errors/index.js';
 import type { Calibration, CascadeConfig, SmoothieCascadeConfig } from './config.js';
+import type { CascadeResult } from './results.js';
 import type { Router } from './router-interface.js';
 import { writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
 
-export interface CascadeResult {
-  readonly strategy: 'cascade' | 'smoothie-cascade';
-  readonly output: string;
-  /** The model that answered. */
-  readonly model: string;
-  readonly escalated: boolean;
-  /** Verifier confidence (cascade) or sample agreement (smoothie-cascade), in [0, 1]. */
-  readonly confidence: number;
-  /** In the config's cost units: SLM + verification (cascade) + LLM when escalated. */
-  readonly cost: number;
-  readonly calls: number;
-  /** The small model's answer, kept or not. */
-  readonly slmAnswer: string;
-}
+export type { CascadeResult } from './results.js';
 
 export type CalibrationTarget = { readonly escalationRate: number } | { readonly costPerQuery: number };
 

@@ -1,11 +1,9 @@
 /** What every router implements, whatever its strategy: route a request, save itself, free what it holds. */
-import type { CascadeResult } from './escalating-router.js';
 import type { RouterConfig } from './config.js';
 import type { RouteRequest } from './request.js';
-import type { SelectResult } from './select-router.js';
+import type { RouteResult } from './results.js';
 
-/** The answer of any strategy; `strategy` tells which. */
-export type RouteResult = SelectResult | CascadeResult;
+export type { RouteResult } from './results.js';
 
 /** A router: `createRouter` and `loadRouter` return one, `serveRouter` serves one. */
 export interface Router<Result extends RouteResult = RouteResult> {

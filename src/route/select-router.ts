@@ -12,23 +12,10 @@ import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smooth
 import type { SelectConfig } from './config.js';
 import { ReferenceStore, type StoreSample } from './reference-store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
+import type { SelectResult } from './results.js';
 import type { Router } from './router-interface.js';
 
-export interface SelectResult {
-  readonly strategy: 'select';
-  /** The chosen candidate, unchanged. */
-  readonly output: string;
-  /** The voter (model) that wrote it. */
-  readonly model: string;
-  readonly index: number;
-  /** Smoothie weights of the voters (sum 1; NaN where undefined, as the reference). */
-  readonly weights: number[];
-  /** Stored inputs in the neighbourhood (≤ k − 1). */
-  readonly neighbours: number;
-  readonly escalated: false;
-  /** Calls made for this request: one per voter when the candidates were generated, else 0. */
-  readonly calls: number;
-}
+export type { SelectResult } from './results.js';
 
 /** A past sample for the store: its input and every voter's candidate. */
 export interface StoredRequest {
