@@ -99,6 +99,18 @@ export class EmptyAnswerError extends Error {
   }
 }
 
+/**
+ * A model call that failed for good (retries spent, key rejected, bad request); it names the model and the call, never a key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await router.route({ input: 'Hi' });
+ * } catch (e) {
+ *   if (e instanceof LlmCallError) console.error(e.message);
+ * }
+ * ```
+ */
 export class LlmCallError extends UserInputError {
   constructor(message: string) {
     super(message, { exitCode: EXIT_LLM_FAILURE });

@@ -14,6 +14,15 @@ export { thresholdForRate, EscalatingRouter, type CascadeResult, type Calibratio
 export { evaluateCascade, type CascadeEvaluation, type LabelledRequest } from './evaluate-cascade.js';
 export { SmoothieCascadeRouter, meanCosine } from './smoothie-cascade-router.js';
 
+/**
+ * The `cascade` router (AutoMix): self-verification confidence, then the threshold or a fitted meta-verifier.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'cascade', slm: 'llama-13b', llm: 'llama-70b', k: 8 }, { registry });
+ * const { output, escalated, confidence, cost } = await router.route({ input, context });
+ * ```
+ */
 export class CascadeRouter extends EscalatingRouter<CascadeConfig> {
   private metaVerifier?: FittedMetaVerifier;
 

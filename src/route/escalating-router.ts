@@ -38,7 +38,16 @@ export function thresholdForRate(confidences: readonly number[], rate: number): 
   return below >= 0 ? sorted[below] : limit / 2;
 }
 
-/** assess → confidence → threshold: the base of both escalating routers. */
+/**
+ * assess → confidence → threshold: the base of both escalating routers.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large' }, { registry });
+ * const { threshold } = await router.calibrate(unlabelled, { escalationRate: 0.3 });
+ * const { output, escalated } = await router.route({ input, context });
+ * ```
+ */
 export abstract class EscalatingRouter<Config extends CascadeConfig | SmoothieCascadeConfig = CascadeConfig | SmoothieCascadeConfig>
   implements Router<CascadeResult>
 {

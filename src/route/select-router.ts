@@ -23,6 +23,16 @@ export interface StoredRequest {
   readonly candidates: readonly string[];
 }
 
+/**
+ * The `select` router: Smoothie among a request's candidates, weights from its neighbourhood in the reference store.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'select', voters: ['a', 'b', 'c'], embedder: 'hash' });
+ * await router.add(pastRequests);
+ * const { output, model, weights } = await router.route({ input, candidates });
+ * ```
+ */
 export class SelectRouter implements Router<SelectResult> {
   readonly strategy = 'select';
 

@@ -97,7 +97,15 @@ const smoothieCascade = Object.freeze<RouterStrategy<ConfigOf<'smoothie-cascade'
   },
 });
 
-/** Every routing strategy by name (frozen). */
+/**
+ * Every routing strategy by name (frozen).
+ *
+ * @example
+ * ```ts
+ * for (const s of Object.values(ROUTER_STRATEGIES)) console.log(`${s.name}: ${s.summary} [${s.source}]`);
+ * ROUTER_STRATEGIES.select.schema.parse({ strategy: 'select', voters: ['a', 'b'] });
+ * ```
+ */
 export const ROUTER_STRATEGIES: Readonly<{ [S in RouterConfig['strategy']]: RouterStrategy<ConfigOf<S>> }> = Object.freeze({
   select,
   cascade,
