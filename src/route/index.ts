@@ -1,5 +1,5 @@
 /** Routing: the strategy table, the routers (select, cascade, smoothie-cascade), their files, and serving them. */
-export { createRouter, loadRouter, route, type RouteOptions } from './router.js';
+export { createRouter, loadRouter, route, type RouteOptions, type AnyRouter } from './router.js';
 export { registryCaller } from './registry-caller.js';
 export type { Router, RouteResult } from './router-interface.js';
 export { ROUTER_STRATEGIES, STRATEGY_NAMES, openRouter, type RouterStrategy, type RouterOptions, type StrategyName } from './strategies.js';

@@ -29,6 +29,9 @@ export { registryCaller } from './registry-caller.js';
 export type { Router, RouteResult } from './router-interface.js';
 export type { RouterOptions } from './strategies.js';
 
+/** The routers the strategy table opens, for code that narrows on `strategy` (`'select'` → `SelectRouter`, …). */
+export type AnyRouter = SelectRouter | CascadeRouter | SmoothieCascadeRouter;
+
 /**
  * A new router from a config (validated, defaults filled in); `select` starts with an empty store.
  *
