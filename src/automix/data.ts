@@ -79,7 +79,15 @@ function number01(value: unknown, file: string, line: number, name: string): num
   return x;
 }
 
-/** Reads and validates an AutoMix jsonl file. */
+/**
+ * Reads and validates an AutoMix jsonl file.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await loadAutomixData('automix.jsonl');
+ * const fitted = new MetaVerifier({ method: 'POMDP' }).fit(rows);
+ * ```
+ */
 export async function loadAutomixData(file: string, columns: Partial<AutomixColumns> = {}): Promise<AutomixData> {
   const c = resolveColumns(columns);
   const lines = await readJsonl(file);

@@ -146,6 +146,15 @@ function forcedFor(rows: readonly AutomixRow[], dataset: string, method: string)
 /** A method's operating points, cheapest first. */
 const byCost = (points: CurvePoint[]): CurvePoint[] => points.sort((a, b) => a.cost - b.cost || a.performance - b.performance);
 
+/**
+ * The AutoMix paper's protocol: each meta-verifier fitted on train rows, ΔIBC on the rest, over seeds.
+ *
+ * @example
+ * ```ts
+ * const { rows } = await loadAutomixData('automix.jsonl');
+ * const evaluation = evaluateAutomix(rows, { methods: ['POMDP', 'Threshold'], seeds: 10 });
+ * ```
+ */
 export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEvaluateOptions = {}): AutomixEvaluation {
   const o = {
     methods: options.methods ?? [...META_VERIFIERS],

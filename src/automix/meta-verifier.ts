@@ -74,6 +74,16 @@ export const FittedMetaVerifierSchema = z.strictObject({
 });
 export type FittedMetaVerifierJson = z.infer<typeof FittedMetaVerifierSchema>;
 
+/**
+ * A fitted meta-verifier: `route(confidences)` says which requests go to the large model; `toJSON`/`fromJSON` keep it.
+ *
+ * @example
+ * ```ts
+ * const fitted = new MetaVerifier({ method: 'Threshold' }).fit(trainRows);
+ * const again = FittedMetaVerifier.fromJSON(fitted.toJSON());
+ * again.route([0.1, 0.9]);
+ * ```
+ */
 export class FittedMetaVerifier {
   constructor(
     readonly method: MetaVerifierName,
@@ -119,6 +129,15 @@ export class FittedMetaVerifier {
   }
 }
 
+/**
+ * An AutoMix meta-verifier (POMDP, Threshold, SelfConsistency, …): `fit` on rows with both models' scores learns when to escalate.
+ *
+ * @example
+ * ```ts
+ * const fitted = new MetaVerifier({ method: 'POMDP' }).fit(trainRows);
+ * const escalate = fitted.route([0.25, 0.75]); // one boolean per request: true = ask the large model
+ * ```
+ */
 export class MetaVerifier {
   constructor(readonly params: MetaVerifierParams) {}
 

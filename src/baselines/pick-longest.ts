@@ -18,7 +18,14 @@ export function wordCount(text: string): number {
   return trimmed === '' ? 0 : trimmed.split(/\s+/u).length;
 }
 
-/** selected[s]: the voter whose generation for sample s has the most words (first on ties). */
+/**
+ * selected[s]: the voter whose generation for sample s has the most words (first on ties).
+ *
+ * @example
+ * ```ts
+ * const selected = pickLongest(table); // one voter index per sample
+ * ```
+ */
 export function pickLongest(table: CandidateTable, options: PickLongestOptions = {}): number[] {
   const clean = options.clean ?? true;
   return table.texts.map((row) => {

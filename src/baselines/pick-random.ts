@@ -18,7 +18,15 @@ function checkTrials(trials: number): void {
   if (!Number.isInteger(trials) || trials < 1) throw new UserInputError(`trials must be a positive integer, got ${trials}`, { field: '--trials' });
 }
 
-/** selected[t][s]: the voter drawn for sample s in trial t. */
+/**
+ * selected[t][s]: the voter drawn for sample s in trial t.
+ *
+ * @example
+ * ```ts
+ * const table = await loadMultiModelCandidates(config, 'test');
+ * const trials = pickRandom(table, { trials: 10, rng: new Rng(0) });
+ * ```
+ */
 export function pickRandom(table: CandidateTable, options: PickRandomOptions): number[][] {
   const trials = options.trials ?? 10;
   checkTrials(trials);

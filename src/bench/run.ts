@@ -2,7 +2,7 @@
  * `npm run bench`: timings measured in one run, each next to a baseline measured in the same run,
  * written to results/bench/*.json with the machine noted. A script, never a test.
  *
- *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics|store ...]   (default: all)
+ *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics|store|import ...]   (default: all)
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import { createEmbedder } from '../embed/factory.js';
 import { rouge2F, rougeScores } from '../metrics/rouge.js';
 import { benchAutomix } from './automix.js';
 import { benchEnsemble } from './ensemble.js';
+import { benchImport } from './import-time.js';
 import { benchLlm } from './llm.js';
 import { benchSelection } from './selection.js';
 import { benchStore } from './store.js';
@@ -594,7 +595,7 @@ async function benchServe(): Promise<Record<string, unknown>> {
   return { note: 'the fake upstream models answer at once (their verdicts never parse, so every request escalates) and share the 2 cores with the server and the clients', results: rows };
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection, store: benchStore } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

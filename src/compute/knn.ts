@@ -18,7 +18,6 @@
  * 20,000 rows one graph per core over shards of the references, built and searched in worker threads.
  */
 import os from 'node:os';
-import hnswlib from 'hnswlib-node';
 import { hnswWorkersAvailable, shardedHnsw, writeNearestFirst } from './hnsw-shards.js';
 import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
@@ -470,6 +469,7 @@ async function hnswKnn(
   }
   const r64 = toFloat64(ref, normalise);
   const q64 = ref === qry ? r64 : toFloat64(qry, normalise);
+  const { default: hnswlib } = await import('hnswlib-node');
   const index = new hnswlib.HierarchicalNSW('l2', d);
   index.initIndex(nr, opts.M ?? 16, opts.efConstruction ?? 100, seed);
   const total = nr + nq;

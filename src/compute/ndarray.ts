@@ -6,6 +6,15 @@ export interface NdArray<T extends FloatArray = FloatArray> {
   readonly shape: readonly number[];
 }
 
+/**
+ * A typed array with a shape (row-major), what the library's arrays are; the shape must match the length.
+ *
+ * @example
+ * ```ts
+ * const X = ndarray(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
+ * await writeNpy('X.npy', X);
+ * ```
+ */
 export function ndarray<T extends FloatArray>(data: T, shape: readonly number[]): NdArray<T> {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size !== data.length) {

@@ -1,6 +1,14 @@
 /**
  * The one seeded random generator (xoshiro128**, seeded through splitmix32). Every random choice in
  * the library takes one of these; nothing calls Math.random.
+ *
+ * @example
+ * ```ts
+ * const rng = new Rng(42);
+ * rng.next();   // uniform in [0, 1)
+ * rng.int(10);  // 0 … 9
+ * rng.normal(); // standard normal
+ * ```
  */
 export class Rng {
   private s0: number;

@@ -99,6 +99,15 @@ export function parseNpy(bytes: Uint8Array, file?: string): NpyArray {
   return { data: kind.view(copy.buffer, 0, n), dtype: kind.dtype, shape };
 }
 
+/**
+ * Reads an `.npy` file (NumPy's format: float32/64, int, bool) into a typed array with its shape.
+ *
+ * @example
+ * ```ts
+ * const G = await readNpy('G.npy'); // n × m × d generation embeddings
+ * const fitted = await new Smoothie({ type: 'sample_independent' }).fit({ generations: G });
+ * ```
+ */
 export async function readNpy(file: string): Promise<NpyArray> {
   return parseNpy(await readInputFile(file), file);
 }
@@ -216,7 +225,14 @@ export function encodeNpy(array: { readonly data: NpyData; readonly shape: reado
   return out;
 }
 
-/** Writes an `.npy` file (version 1.0, as np.save; see {@link encodeNpy}) atomically. */
+/**
+ * Writes an `.npy` file (version 1.0, as np.save; see {@link encodeNpy}) atomically.
+ *
+ * @example
+ * ```ts
+ * await writeNpy('weights.npy', fitted.weights); // np.load('weights.npy') reads it
+ * ```
+ */
 export async function writeNpy(file: string, array: { readonly data: NpyData; readonly shape: readonly number[] }, dtype?: NpyDtype): Promise<void> {
   await writeFileAtomic(file, npyParts(array, dtype));
 }

@@ -1,10 +1,11 @@
 /** Reading a YAML file; a missing file or bad YAML is a one-line error naming the file (and line). */
-import YAML from 'yaml';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from './atomic.js';
 
 export async function readYamlFile(file: string): Promise<unknown> {
   const text = (await readInputFile(file)).toString('utf8');
+  // The parser loads when a YAML file is read, not at import.
+  const { default: YAML } = await import('yaml');
   try {
     return YAML.parse(text);
   } catch (e) {

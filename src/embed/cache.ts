@@ -82,7 +82,16 @@ export function embeddingCacheFile(dir: string, id: string, version: string): st
   return path.join(dir, `${safe}-${tag}.emb`);
 }
 
-/** Wraps `embedder` so that vectors are read from and appended to a file under `options.dir`. */
+/**
+ * Wraps `embedder` so that vectors are read from and appended to a file under `options.dir`.
+ *
+ * @example
+ * ```ts
+ * const cached = withCache(await createEmbedder('use'), { dir: '.smoothie-cache/embeddings' });
+ * await cached.embed(texts); // computed and stored
+ * await cached.embed(texts); // read back
+ * ```
+ */
 export function withCache(embedder: Embedder, options: EmbeddingCacheOptions = {}): CachedEmbedder {
   return new CachedEmbedder(embedder, options);
 }

@@ -42,7 +42,14 @@ const DEFAULT_BATCH_SIZE = 32;
 
 type EmbedderFactory = (argument: string | undefined, options: CreateEmbedderOptions) => Promise<Embedder>;
 
-/** The registry: name → factory. The CLI's help and error messages read from it. */
+/**
+ * The registry: name → factory. The CLI's help and error messages read from it.
+ *
+ * @example
+ * ```ts
+ * for (const [name, { describe }] of Object.entries(EMBEDDERS)) console.log(`${name}: ${describe}`);
+ * ```
+ */
 export const EMBEDDERS: Readonly<Record<string, { readonly describe: string; readonly create: EmbedderFactory }>> = Object.freeze({
   use: {
     describe: 'Universal Sentence Encoder lite, 512-d, run on our tfjs backend (default)',
@@ -82,6 +89,16 @@ export const EMBEDDERS: Readonly<Record<string, { readonly describe: string; rea
   },
 });
 
+/**
+ * An embedder from its spec: `use`, `hash`, `glove`, `transformers:<model>` (see `EMBEDDERS`); its model loads here, not at import.
+ *
+ * @example
+ * ```ts
+ * const embedder = await createEmbedder('hash');
+ * const { data, shape } = await embedder.embed(['What is 2+2?', 'Capital of France?']); // shape [2, d]
+ * await embedder.dispose?.();
+ * ```
+ */
 export async function createEmbedder(spec: string, options: CreateEmbedderOptions = {}): Promise<Embedder> {
   const colon = spec.indexOf(':');
   const name = colon === -1 ? spec : spec.slice(0, colon);

@@ -81,6 +81,16 @@ export interface EnsembleResult {
   readonly state: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A layered inference-time ensemble (Archon-compatible architectures, Mixture-of-Agents, Smoothie and AutoMix components).
+ *
+ * @example
+ * ```ts
+ * const registry = await loadModelRegistry('models.yaml');
+ * const ensemble = await Ensemble.fromFile('moa.json', { registry });
+ * const { answer, cost } = await ensemble.generate('How do I make a cake?');
+ * ```
+ */
 export class Ensemble {
   /** Registry models by name; the others through their model_type's endpoint. */
   private readonly endpoint = endpointPool((model) => this.resolve(model));

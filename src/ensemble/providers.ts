@@ -11,12 +11,23 @@ export const PROVIDERS: Readonly<Record<string, { readonly base_url: string; rea
   Groq_API: { base_url: 'https://api.groq.com/openai/v1', api_key_env: 'GROQ_API_KEY' },
   Anthropic_API: { base_url: 'https://api.anthropic.com/v1', api_key_env: 'ANTHROPIC_API_KEY' },
   Google_API: { base_url: 'https://generativelanguage.googleapis.com/v1beta/openai', api_key_env: 'GEMINI_API_KEY' },
-  tgi: { base_url: process.env.TGI_BASE_URL ?? 'http://127.0.0.1:8080/v1' },
+  // Getters: the environment is read when a provider is used, not when the library is imported.
+  tgi: {
+    get base_url() {
+      return process.env.TGI_BASE_URL ?? 'http://127.0.0.1:8080/v1';
+    },
+  },
   // Archon runs vLLM in-process; here it is a vLLM OpenAI-compatible server.
-  vLLM: { base_url: process.env.VLLM_BASE_URL ?? 'http://127.0.0.1:8000/v1' },
+  vLLM: {
+    get base_url() {
+      return process.env.VLLM_BASE_URL ?? 'http://127.0.0.1:8000/v1';
+    },
+  },
   // Bedrock's OpenAI-compatible endpoint (a Bedrock API key); Archon's litellm ids carry a `bedrock/` prefix.
   Bedrock_API: {
-    base_url: process.env.BEDROCK_BASE_URL ?? `https://bedrock-runtime.${process.env.AWS_REGION ?? 'us-east-1'}.amazonaws.com/openai/v1`,
+    get base_url() {
+      return process.env.BEDROCK_BASE_URL ?? `https://bedrock-runtime.${process.env.AWS_REGION ?? 'us-east-1'}.amazonaws.com/openai/v1`;
+    },
     api_key_env: 'AWS_BEARER_TOKEN_BEDROCK',
     modelPrefix: 'bedrock/',
   },

@@ -5,6 +5,18 @@
  */
 const MARKER = Symbol.for('smoothie-router.error');
 
+/**
+ * The base of the library's own errors; `SmoothieError.isInstance` works across copies of the package.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await loadRouter('router.json');
+ * } catch (e) {
+ *   if (SmoothieError.isInstance(e)) console.error(e.message);
+ * }
+ * ```
+ */
 export class SmoothieError extends Error {
   private readonly [MARKER] = true;
   override readonly name: string = 'SmoothieError';
@@ -30,6 +42,18 @@ export interface UserInputErrorDetails {
   readonly exitCode?: number;
 }
 
+/**
+ * A problem in the user's files, flags or config: the message names the file, row and field; `exitCode` is what the CLI exits with.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large' });
+ * } catch (e) {
+ *   if (UserInputError.isUserInputError(e)) console.error(e.field, e.message); // 'registry', …
+ * }
+ * ```
+ */
 export class UserInputError extends SmoothieError {
   override readonly name = 'UserInputError';
   readonly file?: string;
@@ -50,6 +74,18 @@ export class UserInputError extends SmoothieError {
   }
 }
 
+/**
+ * An estimator used before `fit()`, or asked for what its fit did not keep.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fitted.predict({ inputs }); // a FittedSmoothie fitted without inputs has no neighbourhoods
+ * } catch (e) {
+ *   if (e instanceof NotFittedError) console.error(e.message);
+ * }
+ * ```
+ */
 export class NotFittedError extends SmoothieError {
   override readonly name = 'NotFittedError';
   constructor(what: string) {

@@ -7,12 +7,12 @@
  * are redacted from every message.
  */
 import { STATUS_CODES } from 'node:http';
-import OpenAI, { APIConnectionError, APIError } from 'openai';
+import type OpenAI from 'openai';
 import PQueue from 'p-queue';
-import { z } from 'zod';
 import { Rng } from '../compute/rng.js';
 import { UserInputError } from '../errors/index.js';
 import type { ResolvedModel } from './registry.js';
+import type { ChatMessage, SamplingParams } from './sampling.js';
 
 /** Exit code of a call that failed for good (the endpoint, not the user's files). */
 export const EXIT_LLM_FAILURE = 4;
@@ -20,21 +20,7 @@ const BACKOFF_BASE_S = 0.5;
 const BACKOFF_CAP_S = 30;
 const MAX_REASON_CHARS = 300;
 
-export type ChatMessage = { readonly role: 'system' | 'user' | 'assistant'; readonly content: string };
-
-/** Sampling parameters of a call, and of a model's defaults in models.yaml. */
-export const SamplingParamsSchema = z
-  .strictObject({
-    temperature: z.number().min(0).max(2).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    top_p: z.number().gt(0).max(1).optional(),
-    /** Choices per call. @default 1 */
-    n: z.number().int().positive().optional(),
-    stop: z.array(z.string()).readonly().optional(),
-    seed: z.number().int().optional(),
-  })
-  .readonly();
-export type SamplingParams = z.infer<typeof SamplingParamsSchema>;
+export { SamplingParamsSchema, type ChatMessage, type SamplingParams } from './sampling.js';
 
 export interface CompletionRequest {
   /** A prompt (one user message in chat mode) or chat messages. */
@@ -113,6 +99,18 @@ export class EmptyAnswerError extends Error {
   }
 }
 
+/**
+ * A model call that failed for good (retries spent, key rejected, bad request); it names the model and the call, never a key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await router.route({ input: 'Hi' });
+ * } catch (e) {
+ *   if (e instanceof LlmCallError) console.error(e.message);
+ * }
+ * ```
+ */
 export class LlmCallError extends UserInputError {
   constructor(message: string) {
     super(message, { exitCode: EXIT_LLM_FAILURE });
@@ -153,8 +151,18 @@ function firstLine(text: string): string {
   return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
 }
 
+/** The OpenAI SDK, loaded on the first call rather than when the library is imported. */
+let openaiSdk: typeof import('openai') | undefined;
+async function loadOpenAI(): Promise<typeof import('openai')> {
+  openaiSdk ??= await import('openai');
+  return openaiSdk;
+}
+
 function classify(error: unknown): Outcome {
-  if (error instanceof APIError && error.status !== undefined) {
+  // Errors of the SDK exist only once it is loaded.
+  const APIError = openaiSdk?.APIError;
+  const APIConnectionError = openaiSdk?.APIConnectionError;
+  if (APIError && error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     // The SDK's message already starts with the status; without a body, say what the status means.
     const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
@@ -163,7 +171,7 @@ function classify(error: unknown): Outcome {
     if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
     return { kind: 'fatal', reason };
   }
-  if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
+  if (APIConnectionError && error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
   if (error instanceof EmptyAnswerError) return { kind: 'retry', reason: error.message, rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
   return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };
@@ -217,9 +225,10 @@ export class Endpoint {
     return this.queue.pending;
   }
 
-  private client(key: string): OpenAI {
+  private async client(key: string): Promise<OpenAI> {
     let c = this.clients.get(key);
     if (!c) {
+      const { default: OpenAI } = await loadOpenAI();
       c = new OpenAI({ apiKey: key, baseURL: this.model.base_url, maxRetries: 0, timeout: this.model.timeout_s * 1000 });
       this.clients.set(key, c);
     }
@@ -243,7 +252,7 @@ export class Endpoint {
       stop: p.stop ? [...p.stop] : undefined,
       seed: p.seed,
     };
-    const client = this.client(key);
+    const client = await this.client(key);
     if (this.model.mode === 'completion') {
       const prompt = typeof request.prompt === 'string' ? request.prompt : request.prompt.map((m) => m.content).join('\n\n');
       const r = await client.completions.create({ ...common, prompt, stream: false }, { signal });

@@ -25,7 +25,7 @@ import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
 import { parseWith } from '../data/validate.js';
 import { readYamlFile } from '../data/yaml.js';
-import { SamplingParamsSchema } from './endpoint.js';
+import { SamplingParamsSchema } from './sampling.js';
 
 export const ModelEntrySchema = z.strictObject({
   base_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }),
@@ -65,6 +65,15 @@ export interface ResolvedModel extends ModelEntry {
   readonly keys: readonly string[];
 }
 
+/**
+ * The model registry: name → OpenAI-compatible endpoint, model id, API keys and limits (`models.yaml`, or an object).
+ *
+ * @example
+ * ```ts
+ * const registry = ModelRegistry.fromObject({ models: { small: { base_url: 'http://127.0.0.1:8000/v1', model: 'llama-3-8b' } } });
+ * registry.resolve('small').base_url;
+ * ```
+ */
 export class ModelRegistry {
   /** Resolved once per name: runners resolve every call, and environment lookups are not free. */
   private readonly resolved = new Map<string, ResolvedModel>();
@@ -149,7 +158,15 @@ export function parseDotEnv(text: string, file: string): KeysFile {
   return out;
 }
 
-/** Loads `models.yaml` (and its `keys_file`, relative to it: YAML/JSON `{NAME: key or [keys]}` or a `.env` file). */
+/**
+ * Loads `models.yaml` (and its `keys_file`, relative to it: YAML/JSON `{NAME: key or [keys]}` or a `.env` file).
+ *
+ * @example
+ * ```ts
+ * const registry = await loadModelRegistry('models.yaml');
+ * const router = await createRouter({ strategy: 'cascade', slm: 'llama-13b', llm: 'llama-70b' }, { registry });
+ * ```
+ */
 export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ModelRegistry> {
   const raw = await readYamlFile(file);
   if (raw === null || raw === undefined) throw new UserInputError('is empty (expected a `models:` map)', { file });

@@ -148,7 +148,15 @@ export function metricByName(name: string): Metric {
   return METRICS[name];
 }
 
-/** The metric for `task`, or `override` (a metric name, which then works for any task). */
+/**
+ * The metric for `task`, or `override` (a metric name, which then works for any task).
+ *
+ * @example
+ * ```ts
+ * const metric = metricForTask('squad'); // the paper's metric for the task
+ * metric.name;
+ * ```
+ */
 export function metricForTask(task: string, override?: string): Metric {
   if (override !== undefined) return metricByName(override);
   if (!Object.hasOwn(TASK_METRICS, task)) {
@@ -160,7 +168,14 @@ export function metricForTask(task: string, override?: string): Metric {
   return METRICS[TASK_METRICS[task]];
 }
 
-/** One sample as Smoothie scores it: `clean_generation` first when the metric calls for it, then the metric. */
+/**
+ * One sample as Smoothie scores it: `clean_generation` first when the metric calls for it, then the metric.
+ *
+ * @example
+ * ```ts
+ * scoreSample('squad_acc', 'It is Paris.', 'Paris'); // 1: the reference is in the generation
+ * ```
+ */
 export function scoreSample(metricName: string, generation: string, reference: Reference): number {
   const metric = metricByName(metricName);
   return metric.score(metric.cleanGenerations ? cleanGeneration(generation) : generation, reference);
@@ -170,6 +185,11 @@ export function scoreSample(metricName: string, generation: string, reference: R
  * The dataset score: the plain mean of per-sample scores, as `np.mean` (NaN for no samples, as
  * np.mean gives). Summed left to right: np.mean's pairwise summation can differ in the last bits
  * for non-integer scores (ROUGE), never for 0/1 accuracies or integer ranks.
+ *
+ * @example
+ * ```ts
+ * meanScore([1, 0, 1, 1]); // 0.75
+ * ```
  */
 export function meanScore(scores: readonly number[]): number {
   let sum = 0;

@@ -68,6 +68,15 @@ export const SmoothieCascadeConfigSchema = z.strictObject({
   calibration: CalibrationSchema.optional(),
 });
 
+/**
+ * A router config, one schema per strategy (zod): what `createRouter` validates and router files hold.
+ *
+ * @example
+ * ```ts
+ * const config = RouterConfigSchema.parse({ strategy: 'select', voters: ['llama', 'mistral', 'gemma'] });
+ * config.k; // 20, the default
+ * ```
+ */
 export const RouterConfigSchema = z.discriminatedUnion('strategy', [SelectConfigSchema, CascadeConfigSchema, SmoothieCascadeConfigSchema]);
 export type RouterConfig = z.infer<typeof RouterConfigSchema>;
 export type RouterConfigInput = z.input<typeof RouterConfigSchema>;

@@ -13,22 +13,10 @@ import { LANCE_STORE_FORMAT, type SelectConfig } from './config.js';
 import { ReferenceStore, type StoreSample } from './reference-store.js';
 import { isSharedStore, type SampleStore, type SharedSampleStore } from './store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
+import type { SelectResult } from './results.js';
+import type { Router } from './router-interface.js';
 
-export interface SelectResult {
-  readonly strategy: 'select';
-  /** The chosen candidate, unchanged. */
-  readonly output: string;
-  /** The voter (model) that wrote it. */
-  readonly model: string;
-  readonly index: number;
-  /** Smoothie weights of the voters (sum 1; NaN where undefined, as the reference). */
-  readonly weights: number[];
-  /** Stored inputs in the neighbourhood (≤ k − 1). */
-  readonly neighbours: number;
-  readonly escalated: false;
-  /** Calls made for this request: one per voter when the candidates were generated, else 0. */
-  readonly calls: number;
-}
+export type { SelectResult } from './results.js';
 
 /** A past sample for the store: its input and every voter's candidate. */
 export interface StoredRequest {
@@ -36,7 +24,17 @@ export interface StoredRequest {
   readonly candidates: readonly string[];
 }
 
-export class SelectRouter {
+/**
+ * The `select` router: Smoothie among a request's candidates, weights from its neighbourhood in the reference store.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'select', voters: ['a', 'b', 'c'], embedder: 'hash' });
+ * await router.add(pastRequests);
+ * const { output, model, weights } = await router.route({ input, candidates });
+ * ```
+ */
+export class SelectRouter implements Router<SelectResult> {
   readonly strategy = 'select';
 
   constructor(

@@ -14,6 +14,14 @@ import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { NotFittedError, UserInputError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
 
+/**
+ * Smoothie's two regimes: one weight vector for the whole batch, or one per sample from its k nearest inputs.
+ *
+ * @example
+ * ```ts
+ * for (const type of SMOOTHIE_TYPES) console.log(type, (await new Smoothie({ type, k: 5 }).fit({ generations: G, inputs: X })).selected);
+ * ```
+ */
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
 export type SmoothieType = (typeof SMOOTHIE_TYPES)[number];
 
@@ -222,6 +230,16 @@ interface FittedState {
   readonly timings?: SmoothieTimings;
 }
 
+/**
+ * A fitted Smoothie: its weights and selections, `predict` for new inputs, and `toJSON`/`fromJSON` to keep it.
+ *
+ * @example
+ * ```ts
+ * const fitted = await new Smoothie({ type: 'sample_dependent', k: 20 }).fit({ generations: G, inputs: X });
+ * const again = FittedSmoothie.fromJSON(fitted.toJSON());
+ * const { selected } = await again.predict({ inputs: Xnew });
+ * ```
+ */
 export class FittedSmoothie {
   /** Weights of the fitted rows, (n, m) row-major. */
   readonly weights: NdArray<Float64Array>;

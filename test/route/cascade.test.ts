@@ -7,7 +7,9 @@ import type { Embedder } from '../../src/embed/types.js';
 import { UserInputError } from '../../src/errors/index.js';
 import { ModelRegistry } from '../../src/llm/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
-import { CascadeRouter, evaluateCascade, thresholdForRate } from '../../src/route/cascade-router.js';
+import type { SmoothieCascadeRouter } from '../../src/route/smoothie-cascade-router.js';
+import { evaluateCascade } from '../../src/route/evaluate-cascade.js';
+import { thresholdForRate } from '../../src/route/escalating-router.js';
 import { createRouter, loadRouter } from '../../src/route/router.js';
 
 /**
@@ -72,8 +74,14 @@ describe('cascade and smoothie-cascade routers against local small/large models'
     expect(results.filter((r) => r.escalated).map((r) => Number(/(\d+)/.exec(r.output)?.[1]) % 2)).toEqual(new Array(12).fill(1));
     const file = path.join(dir, 'cascade.json');
     await router.save(file);
-    const loaded = (await loadRouter(file, { registry, embedder })) as CascadeRouter;
-    expect(loaded.config).toEqual(router.config);
+    const loaded = (await loadRouter(file, { registry, embedder })) as SmoothieCascadeRouter;
+    // calibrate() returns the fitted threshold and keeps it on the router; the config is not written into.
+    expect(cal.threshold).toBe(router.threshold);
+    expect(router.config.threshold).toBe(0.5);
+    expect(router.config.calibration).toBeUndefined();
+    expect(loaded.threshold).toBe(cal.threshold);
+    expect(loaded.calibration).toEqual(router.calibration);
+    expect(loaded.config).toEqual({ ...router.config, threshold: cal.threshold, calibration: router.calibration });
     expect((await loaded.route(requests[7])).escalated).toBe(true);
 
     const cascade = await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 4 }, { registry });

@@ -12,6 +12,7 @@ import {
   loadRouter,
   MetaVerifier,
   readNpy,
+  route,
   Smoothie,
   type AutomixRow,
   type NdArray,
@@ -39,7 +40,9 @@ export async function routerSnippet(pastRequests: { input: string; candidates: s
   await select.add(pastRequests);
   const r: RouteResult = await select.route({ input, candidates });
   const cascade = await createRouter({ strategy: 'cascade', slm: 'llama-13b', llm: 'llama-70b', k: 8 }, { registry });
-  await cascade.calibrate([{ input, context }], { escalationRate: 0.3 });
+  const { threshold } = await cascade.calibrate([{ input, context }], { escalationRate: 0.3 });
+  const once: RouteResult = await route({ input, candidates }, { router: 'router.json', registry });
+  void [threshold, once];
   await cascade.route({ input, context });
   await createRouter({ strategy: 'smoothie-cascade', slm: 'llama-13b', llm: 'llama-70b', samples: 5, embedder: 'use' }, { registry });
   await select.save('router.json');

@@ -7,6 +7,7 @@ import { loadModelRegistry } from '../../llm/registry.js';
 import { DEFAULT_LANCE_TABLE, DEFAULT_REFRESH_MS } from '../../route/lance-store.js';
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
+import { ROUTER_STRATEGIES } from '../../route/strategies.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type ServeArgs = ArgumentsCamelCase<
@@ -25,8 +26,15 @@ export function parseByteSize(text: string, flag = '--max-body'): number {
   return Math.floor(Number(m[1]) * UNITS[unit]);
 }
 
+/** The strategy table, as `--help` lists it. */
+export function strategiesEpilogue(): string {
+  const rows = Object.values(ROUTER_STRATEGIES).map((s) => `  ${s.name.padEnd(18)}${s.summary} [${s.source}]`);
+  return `Strategies a router file may hold:\n${rows.join('\n')}`;
+}
+
 function builder(y: Argv) {
   return outputOptions(y)
+    .epilogue(strategiesEpilogue())
     .option('router', { type: 'string', demandOption: true, describe: 'Router file written by router.save()' })
     .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry the router calls (needed by the cascades)' })
     .option('host', { type: 'string', default: '127.0.0.1' })

@@ -1,0 +1,35 @@
+/** What routing a request returns, per strategy: a `select` choice, or a cascade's keep-or-escalate. */
+
+export interface SelectResult {
+  readonly strategy: 'select';
+  /** The chosen candidate, unchanged. */
+  readonly output: string;
+  /** The voter (model) that wrote it. */
+  readonly model: string;
+  readonly index: number;
+  /** Smoothie weights of the voters (sum 1; NaN where undefined, as the reference). */
+  readonly weights: number[];
+  /** Stored inputs in the neighbourhood (≤ k − 1). */
+  readonly neighbours: number;
+  readonly escalated: false;
+  /** Calls made for this request: one per voter when the candidates were generated, else 0. */
+  readonly calls: number;
+}
+
+export interface CascadeResult {
+  readonly strategy: 'cascade' | 'smoothie-cascade';
+  readonly output: string;
+  /** The model that answered. */
+  readonly model: string;
+  readonly escalated: boolean;
+  /** Verifier confidence (cascade) or sample agreement (smoothie-cascade), in [0, 1]. */
+  readonly confidence: number;
+  /** In the config's cost units: SLM + verification (cascade) + LLM when escalated. */
+  readonly cost: number;
+  readonly calls: number;
+  /** The small model's answer, kept or not. */
+  readonly slmAnswer: string;
+}
+
+/** The answer of any strategy; `strategy` tells which. */
+export type RouteResult = SelectResult | CascadeResult;
