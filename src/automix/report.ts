@@ -65,6 +65,8 @@ export async function writeAutomixOutputs(e: AutomixEvaluation, outDir: string):
     llm: { cost: e.options.costs.llm, performance: d.llmPerf },
     series: Object.entries(d.methods).map(([name, m]) => ({ name, curve: m.curve, chosen: { cost: m.seeds[0].cost, performance: m.seeds[0].performance } })),
     oracle: { cost: d.baselines.oracle.cost, performance: d.baselines.oracle.performance },
+    chosenLabel: 'chosen (seed 0 fit)',
+    pointsLabel: 'candidate (seed 0)',
   }));
   await writeFileAtomic(curvesFile, costQualitySvg(panels));
   return { scoresFile, curvesFile };

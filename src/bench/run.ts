@@ -2,7 +2,7 @@
  * `npm run bench`: timings measured in one run, each next to a baseline measured in the same run,
  * written to results/bench/*.json with the machine noted. A script, never a test.
  *
- *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics|store|import ...]   (default: all)
+ *   node dist/bench/run.js [smoothie|knn|scale|embedders|metrics|store|import|loaders ...]   (default: all)
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -16,8 +16,9 @@ import { AUTO_HNSW_THRESHOLD, kNearest } from '../compute/knn.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { Rng } from '../compute/rng.js';
 import { syntheticEmbeddings } from './synthetic.js';
-import { writeJsonFile } from '../data/json.js';
+import { parseJsonLenient, writeJsonFile } from '../data/json.js';
 import { createEmbedder } from '../embed/factory.js';
+import { createGloveEmbedder } from '../embed/glove.js';
 import { rouge2F, rougeScores } from '../metrics/rouge.js';
 import { benchAutomix } from './automix.js';
 import { benchEnsemble } from './ensemble.js';
@@ -507,15 +508,54 @@ async function benchMetrics(): Promise<Record<string, unknown>> {
   time(rouge2F);
   const rouge2Seconds = time(rouge2F);
   const allSeconds = time((p, r) => rougeScores(p, r));
+  const stemmedSeconds = time((p, r) => rougeScores(p, r, { stem: true }));
   const result = {
     pairs: pairs.length,
     chars_per_text: 1000,
     rouge2_pairs_per_second: pairs.length / rouge2Seconds,
     all_four_types_pairs_per_second: pairs.length / allSeconds,
+    all_four_types_stemmed_pairs_per_second: pairs.length / stemmedSeconds,
     rouge2_vs_all_types: allSeconds / rouge2Seconds,
   };
   console.log(`ROUGE-2: ${result.rouge2_pairs_per_second.toFixed(0)} pairs/s on 1,000-character texts; all four types: ${result.all_four_types_pairs_per_second.toFixed(0)} pairs/s`);
   return result;
+}
+
+/**
+ * Loading, each against a baseline in the same run (these were once timed assertions in tests):
+ * the GloVe binary cache against the first load (parsing the package's JSON), and the lenient JSON
+ * parser (bare NaN/Infinity) on 10 MB against JSON.parse of the same text made strict.
+ */
+async function benchLoaders(): Promise<Record<string, unknown>> {
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), 'smoothie-bench-glove-'));
+  try {
+    const cold = await bestOf(1, () => createGloveEmbedder({ cacheDir }));
+    const cached = await bestOf(3, () => createGloveEmbedder({ cacheDir }));
+    const rows: string[] = [];
+    for (let i = 0, size = 0; size < 10 * 2 ** 20; i++) {
+      const row = `[${[0, 1, 2, 3, 4].map((j) => ((i + j) % 7 === 0 ? 'NaN' : String(i / 1000 + j / 3))).join(', ')}]`;
+      rows.push(row);
+      size += row.length + 2;
+    }
+    const lenient = `{"smoothie_weights": [${rows.join(', ')}]}`;
+    const strict = lenient.replace(/NaN/g, 'null');
+    const parse = await bestOf(3, async () => parseJsonLenient(lenient));
+    const baseline = await bestOf(3, async () => JSON.parse(strict) as unknown);
+    const result = {
+      glove_first_load_seconds: cold.seconds,
+      glove_cached_load_seconds: cached.seconds,
+      glove_cached_speedup: cold.seconds / cached.seconds,
+      json_mib: lenient.length / 2 ** 20,
+      json_lenient_seconds: parse.seconds,
+      json_parse_strict_seconds: baseline.seconds,
+      json_lenient_over_json_parse: parse.seconds / baseline.seconds,
+    };
+    console.log(`glove: cached load ${(cached.seconds * 1000).toFixed(0)} ms vs first load ${(cold.seconds * 1000).toFixed(0)} ms (×${result.glove_cached_speedup.toFixed(1)})`);
+    console.log(`lenient JSON, ${result.json_mib.toFixed(0)} MiB: ${(parse.seconds * 1000).toFixed(0)} ms vs JSON.parse ${(baseline.seconds * 1000).toFixed(0)} ms (×${result.json_lenient_over_json_parse.toFixed(2)})`);
+    return result;
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
 }
 
 /** Percentile of sorted values (nearest rank). */
@@ -595,7 +635,7 @@ async function benchServe(): Promise<Record<string, unknown>> {
   return { note: 'the fake upstream models answer at once (their verdicts never parse, so every request escalates) and share the 2 cores with the server and the clients', results: rows };
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

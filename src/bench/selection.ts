@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { mean, standardDeviation } from 'simple-statistics';
 import { wordCount } from '../baselines/pick-longest.js';
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
@@ -129,10 +130,8 @@ function summarise(perEnsemble: readonly Map<string, [number, number | undefined
     const [method, embedder] = key.split('@');
     const scores = perEnsemble.map((r) => (r.get(key) as [number, number | undefined])[0] * scale);
     const lens = perEnsemble.map((r) => (r.get(key) as [number, number | undefined])[1]);
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const std = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-    const length = lens[0] === undefined ? undefined : (lens as number[]).reduce((a, b) => a + b, 0) / lens.length;
-    return { method, embedder, score: mean, std, length, ensembles: scores.length };
+    const length = lens[0] === undefined ? undefined : mean(lens as number[]);
+    return { method, embedder, score: mean(scores), std: standardDeviation(scores), length, ensembles: scores.length };
   });
 }
 

@@ -1,12 +1,14 @@
 /**
- * `scores.svg`: a horizontal bar chart of every method and voter's score (hand-written SVG, no
- * dependency), best first; the oracle and the best single voter are marked, trial methods get a
+ * `scores.svg`: a horizontal bar chart of every method and voter's score (on the shared plotting
+ * layer, src/plot/), best first; the oracle and the best single voter are marked, trial methods get a
  * ±1 standard deviation error bar.
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../data/atomic.js';
 import type { EvaluationResult } from './score-methods.js';
-import { escapeXml } from '../plot/svg.js';
+import { drawAxis, linearAxis } from '../plot/axes.js';
+import { drawLegendRows } from '../plot/legend.js';
+import { FONT_SIZE, SvgWriter, textWidth } from '../plot/svg.js';
 
 export const SCORES_CHART_FILE = 'scores.svg';
 
@@ -16,7 +18,6 @@ export interface ChartBar {
   readonly std?: number;
   readonly kind: 'method' | 'smoothie' | 'voter' | 'oracle' | 'best-voter';
 }
-
 
 const FILL: Record<ChartBar['kind'], string> = {
   smoothie: '#2b6cb0',
@@ -41,56 +42,46 @@ export function chartBars(result: EvaluationResult): ChartBar[] {
   return bars.sort((a, b) => key(a) - key(b));
 }
 
+const LEGEND: readonly [ChartBar['kind'], string][] = [['smoothie', 'Smoothie'], ['method', 'other method'], ['voter', 'voter'], ['best-voter', 'best single voter'], ['oracle', 'oracle']];
+
+const valueText = (b: ChartBar): string => (Number.isFinite(b.value) ? `${b.value.toFixed(3)}${b.std !== undefined ? ` ± ${b.std.toFixed(3)}` : ''}` : 'n/a');
+
 export function scoresChartSvg(result: EvaluationResult, title?: string): string {
   const bars = chartBars(result);
   const heading = title ?? `${path.basename(result.dir)}: ${result.metric} on ${result.n} test samples (${result.higherIsBetter ? 'higher' : 'lower'} is better)`;
   const barH = 22;
   const gap = 6;
-  const left = 16 + Math.ceil(6.6 * Math.max(...bars.map((b) => b.label.length), 8));
+  const emphasised = (b: ChartBar): boolean => b.kind === 'oracle' || b.kind === 'best-voter';
+  // Measured labels: the longest method name sets the left margin, so none is cut off.
+  const left = 12 + Math.ceil(Math.max(40, ...bars.map((b) => textWidth(b.label, FONT_SIZE, emphasised(b))))) + 8;
   const plotW = 420;
   const top = 56;
   const maxValue = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? b.value + (b.std ?? 0) : 0)), 1e-12);
-  const scaleMax = maxValue <= 1 ? 1 : maxValue;
-  const x = (v: number): number => left + (plotW * Math.max(0, v)) / scaleMax;
-  const width = Math.max(left + plotW + 80, Math.ceil(12 + heading.length * 7.7));
-  const height = top + bars.length * (barH + gap) + 40;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="12" y="22" font-size="14" font-weight="bold">${escapeXml(heading)}</text>`,
-  ];
-  for (let i = 0; i <= 4; i++) {
-    const v = (scaleMax * i) / 4;
-    out.push(`<line x1="${x(v).toFixed(1)}" y1="${top - 6}" x2="${x(v).toFixed(1)}" y2="${height - 34}" stroke="#e2e8f0"/>`);
-    out.push(`<text x="${x(v).toFixed(1)}" y="${top - 10}" text-anchor="middle" fill="#555">${v.toFixed(2)}</text>`);
-  }
+  const axis = linearAxis([0, maxValue <= 1 ? 1 : maxValue], [left, left + plotW], { orientation: 'x', maxTicks: 10 });
+  const x = (v: number): number => axis.scale(Math.max(0, v));
+  const valueEnd = Math.max(...bars.map((b) => (Number.isFinite(b.value) ? x(b.value + (Number.isFinite(b.std) ? (b.std ?? 0) : 0)) : left) + 6 + textWidth(valueText(b))));
+  const width = Math.ceil(Math.max(left + plotW + 16, valueEnd + 12, 24 + textWidth(heading, 14, true)));
+  const plotBottom = top + bars.length * (barH + gap);
+  const svg = new SvgWriter();
+  svg.text(12, 22, heading, { size: 14, bold: true });
+  drawAxis(svg, axis, 'x', { x0: left, x1: left + plotW, y0: top - 6, y1: plotBottom }, { labelsAbove: true });
   bars.forEach((b, i) => {
     const y = top + i * (barH + gap);
     const finite = Number.isFinite(b.value);
-    out.push(`<text x="${left - 8}" y="${y + barH / 2 + 4}" text-anchor="end"${b.kind === 'oracle' || b.kind === 'best-voter' ? ' font-weight="bold"' : ''}>${escapeXml(b.label)}</text>`);
-    if (finite) {
-      out.push(`<rect x="${left}" y="${y}" width="${(x(b.value) - left).toFixed(1)}" height="${barH}" fill="${FILL[b.kind]}"/>`);
-    }
+    svg.text(left - 8, y + barH / 2 + 4, b.label, { anchor: 'end', bold: emphasised(b) });
+    if (finite) svg.rect(left, y, x(b.value) - left, barH, FILL[b.kind]);
     let labelX = finite ? x(b.value) + 6 : left + 6;
     if (finite && b.std !== undefined && Number.isFinite(b.std)) {
       const x0 = x(b.value - b.std).toFixed(1);
       const x1 = x(b.value + b.std).toFixed(1);
       const cy = y + barH / 2;
-      out.push(`<path d="M${x0} ${cy}H${x1}M${x0} ${cy - 5}V${cy + 5}M${x1} ${cy - 5}V${cy + 5}" stroke="black" stroke-width="1.2" fill="none"/>`);
+      svg.path(`M${x0} ${cy}H${x1}M${x0} ${cy - 5}V${cy + 5}M${x1} ${cy - 5}V${cy + 5}`, 'stroke="black" stroke-width="1.2" fill="none"');
       labelX = x(b.value + b.std) + 6;
     }
-    const text = finite ? `${b.value.toFixed(3)}${b.std !== undefined ? ` ± ${b.std.toFixed(3)}` : ''}` : 'n/a';
-    out.push(`<text x="${labelX.toFixed(1)}" y="${y + barH / 2 + 4}">${escapeXml(text)}</text>`);
+    svg.text(labelX, y + barH / 2 + 4, valueText(b));
   });
-  const legend: [ChartBar['kind'], string][] = [['smoothie', 'Smoothie'], ['method', 'other method'], ['voter', 'voter'], ['best-voter', 'best single voter'], ['oracle', 'oracle']];
-  let lx = 12;
-  for (const [kind, name] of legend) {
-    out.push(`<rect x="${lx}" y="${height - 24}" width="12" height="12" fill="${FILL[kind]}"/>`);
-    out.push(`<text x="${lx + 16}" y="${height - 14}">${escapeXml(name)}</text>`);
-    lx += 30 + name.length * 7;
-  }
-  out.push('</svg>');
-  return `${out.join('\n')}\n`;
+  const legendH = drawLegendRows(svg, LEGEND.map(([kind, label]) => ({ label, colour: FILL[kind], marker: 'swatch' as const })), 12, plotBottom + 8, width - 24);
+  return svg.render(width, plotBottom + 8 + legendH + 8);
 }
 
 /** Writes `scores.svg` into the method folder (atomically) and returns its path. */

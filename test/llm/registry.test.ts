@@ -115,4 +115,19 @@ describe('keys from a .env file', () => {
     expect(() => parseDotEnv('GOOD=1\nnot a pair sk-secret\n', 'x.env')).toThrow(/x\.env, line 2: expected NAME=value$/);
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('drops inline comments, reads multi-line quoted values, and names a bad line after them (dotenv)', () => {
+    const text = "A=sk-a # production key\nB='sk b'\r\nMULTI=\"line one\nline two\"\nC=sk-c\n";
+    expect(parseDotEnv(text, 'k.env')).toEqual({ A: 'sk-a', B: 'sk b', MULTI: 'line one\nline two', C: 'sk-c' });
+    const error = (() => {
+      try {
+        parseDotEnv(`${text}oops sk-secret\n`, 'k.env');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toMatch(/k\.env, line 6: expected NAME=value$/);
+    expect(error).not.toContain('sk-');
+  });
 });

@@ -52,11 +52,6 @@ describe.skipIf(!pairs.exists)('rouge_pairs.jsonl: rouge_score 0.1.2 on real gen
   const rows = pairs.exists ? readJsonl<RougeRow>(pairs.path) : [];
   it('has 200 rows', () => expect(rows).toHaveLength(200));
   it.each(rows.map((r) => [r.id, r] as const))('%s', (_id, r) => checkRow(r));
-  it('scores all 200 pairs (both modes) in well under a second', () => {
-    const start = performance.now();
-    for (const r of rows) for (const stem of [false, true]) rougeScores(r.prediction, r.reference, { stem });
-    expect(performance.now() - start).toBeLessThan(1000);
-  });
 });
 
 const edges = fixture('metrics', 'rouge_edge_cases.jsonl');

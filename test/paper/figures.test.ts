@@ -36,13 +36,11 @@ describe('SVG figures', () => {
 });
 
 describe('axis ticks', () => {
-  it('round steps covering the range', async () => {
-    const { niceTicks } = await import('../../src/paper/figures.js');
-    expect(niceTicks(0, 1.1)).toEqual([0, 0.25, 0.5, 0.75, 1]);
-    expect(niceTicks(45.67, 97.67)).toEqual([50, 60, 70, 80, 90]);
-    const t = niceTicks(45.67, 97.67);
-    expect(t[0]).toBeGreaterThanOrEqual(45.67);
-    expect(t.every((v, i) => i === 0 || Math.abs(v - t[i - 1] - (t[1] - t[0])) < 1e-9)).toBe(true);
-    expect(niceTicks(-3.3, 5.5)).toContain(0);
+  it('round, evenly spaced steps inside the data range (the plotting layer, no nice extension)', () => {
+    const svg = lineChartSvg({ title: 'n0', xLabel: 'n0', yLabel: 'score', xs: [1, 5, 10], series: [{ name: 'a', ys: [50.87, null, 92.47] }] });
+    const ticks = [...svg.matchAll(/class="tick-y">([^<]*)</g)].map((m) => Number(m[1]));
+    expect(ticks).toEqual([50, 60, 70, 80, 90]);
+    const bars = barChartSvg({ title: 'Δ', xLabel: 'trial', yLabel: 'gain', labels: ['T0', 'T1'], values: [-3, 5] });
+    expect([...bars.matchAll(/class="tick-y">([^<]*)</g)].map((m) => Number(m[1]))).toContain(0);
   });
 });

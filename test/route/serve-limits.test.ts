@@ -1,7 +1,7 @@
 // Issue 13 items 7–8: bodies over --max-body get 413 (not a reset); close() stops keep-alive clients
 // (Connection: close) and is bounded by the drain timeout.
 import { request as httpRequest, Agent } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseByteSize } from '../../src/cli/commands/serve.js';
 import { ModelRegistry } from '../../src/llm/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
@@ -61,7 +61,7 @@ describe('serve: body limit and draining', () => {
   });
 
   it('close() with keep-alive clients that keep sending: they are told Connection: close and it returns at once', { timeout: 20_000 }, async () => {
-    const s = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 1 }, { registry }), { port: 0 });
+    const s = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 1 }, { registry }), { port: 0, drainTimeoutMs: 60_000 });
     const agents = Array.from({ length: 4 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
     let stopped = false;
     const statuses: number[] = [];
@@ -77,15 +77,14 @@ describe('serve: body limit and draining', () => {
         }
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const t0 = performance.now();
+    // Every client has had answers on its keep-alive connection before the close.
+    await vi.waitFor(() => expect(statuses.filter((x) => x === 200).length).toBeGreaterThanOrEqual(agents.length), { timeout: 10_000, interval: 5 });
+    // drainTimeoutMs far beyond the test's timeout: a close() that waited for these clients to stop would time the test out.
     const result = await s.close();
-    const seconds = (performance.now() - t0) / 1000;
     stopped = true;
     await Promise.all(clients);
     for (const a of agents) a.destroy();
     expect(result.drained).toBe(true);
-    expect(seconds).toBeLessThan(3);
     expect(statuses.filter((x) => x === 200).length).toBeGreaterThan(0);
     for (const c of closeHeaders) expect(c).toBe('close');
   });
@@ -93,11 +92,10 @@ describe('serve: body limit and draining', () => {
   it('the drain is bounded by drainTimeoutMs', async () => {
     const s = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 1 }, { registry: slowRegistry }), { port: 0, drainTimeoutMs: 300 });
     const inFlight = post(s.url, chat).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 100));
-    const t0 = performance.now();
+    await vi.waitFor(() => expect(slow.inFlight()).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
+    // The upstream answers after 4 s: drained false means close() stopped at the 300 ms timeout, not at the answer.
     const result = await s.close();
     expect(result.drained).toBe(false);
-    expect(performance.now() - t0).toBeLessThan(1500);
     expect(await inFlight).toBeInstanceOf(Error);
   });
 });

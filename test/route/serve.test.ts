@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmbedder } from '../../src/embed/factory.js';
 import { ModelRegistry } from '../../src/llm/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
@@ -108,7 +108,7 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
     const slowRegistry = ModelRegistry.fromObject({ models: { small: { base_url: slowUpstream.baseUrl, model: 'small' }, large: { base_url: slowUpstream.baseUrl, model: 'large' } } });
     const s = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 2 }, { registry: slowRegistry }), { port: 0 });
     const inFlight = post(s.url, { messages: [{ role: 'user', content: 'What colour is item 2?' }] });
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(slowUpstream.inFlight()).toBeGreaterThan(0), { timeout: 10_000, interval: 5 });
     const closing = s.close();
     const r = await inFlight;
     expect(r.status).toBe(200);

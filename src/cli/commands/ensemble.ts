@@ -154,8 +154,8 @@ const searchCommand: CommandModule<object, SearchArgs> = {
     await writeFileAtomic(
       svg,
       costQualitySvg(
-        [{ title: `architecture search: ${result.evaluated.length} evaluated on ${dev.length} dev questions`, series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }] }],
-        'line: the quality–cost Pareto front; dots: every evaluated architecture; circle: the best',
+        [{ title: `architecture search: ${result.evaluated.length} evaluated on ${dev.length} dev questions`, series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }], chosenLabel: 'best', pointsLabel: 'evaluated architecture' }],
+        'line: the quality–cost Pareto front; dots: every evaluated architecture; ring: the best',
       ),
     );
     if (args.json) process.stdout.write(`${JSON.stringify({ best: result.best, pareto: result.pareto.map((e) => e.key), calls: result.calls, out: args.out, svg }, null, 2)}\n`);

@@ -72,6 +72,8 @@ export interface FakeServer {
   readonly received: ReceivedRequest[];
   /** Largest number of requests in flight at once. */
   readonly maxInFlight: () => number;
+  /** Requests arrived and not yet answered (for a test to wait until one is in flight). */
+  readonly inFlight: () => number;
   /** Answers sent with status 200. */
   readonly completed: () => number;
   close(): Promise<void>;
@@ -228,5 +230,5 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   // unref: the safety net itself must not keep the process alive.
   const lifetime = setTimeout(() => void close(), options.lifetimeMs ?? 120_000).unref();
   const host = address.includes(':') ? `[${address}]` : address;
-  return { baseUrl: `http://${host}:${port}/v1`, received, maxInFlight: () => maxInFlight, completed: () => completed, close };
+  return { baseUrl: `http://${host}:${port}/v1`, received, maxInFlight: () => maxInFlight, inFlight: () => inFlight, completed: () => completed, close };
 }
