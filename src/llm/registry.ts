@@ -20,7 +20,7 @@
  * values never leave this module except to the HTTP client.
  */
 import path from 'node:path';
-import dotenv from 'dotenv';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile } from '../data/atomic.js';
@@ -160,6 +160,8 @@ export function parseDotEnv(text: string, file: string): KeysFile {
     if (!m) throw new UserInputError('expected NAME=value', { file, row: i + 1 });
     if (m[1] !== '' && !m[2].includes(m[1])) quote = m[1];
   });
+  // Loaded here, not at import: dotenv is CommonJS and only keys files need it.
+  const dotenv = createRequire(import.meta.url)('dotenv') as typeof import('dotenv');
   return Object.fromEntries(Object.entries(dotenv.parse(text)).filter(([, value]) => value !== ''));
 }
 
