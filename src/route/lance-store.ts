@@ -107,6 +107,9 @@ function storeError(uri: string, doing: string, error: unknown): UserInputError 
   return new UserInputError(`LanceDB store: ${doing} failed: ${message}`, { file: uri });
 }
 
+/** Retries of an append whose commit failed (e.g. lost to another process's commit). */
+const APPEND_RETRIES = 4;
+
 export class LanceStore implements SharedSampleStore {
   readonly kind = 'lance';
   readonly uri: string;
@@ -123,6 +126,8 @@ export class LanceStore implements SharedSampleStore {
   /** Table rows read by refreshes so far (in table order). */
   private scanned = 0;
   private refreshing: Promise<number> | undefined;
+  /** This process's appends, one at a time: concurrent commits from one process only conflict with each other. */
+  private writes: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** The input dimension the table records (known once the table exists). */
@@ -227,13 +232,21 @@ export class LanceStore implements SharedSampleStore {
     const now = Date.now();
     const source = this.options.source ?? `${os.hostname()}:${process.pid}`;
     const records = rows.map((r) => ({ id: r.id, input: Array.from(r.input), pairwise: Array.from(r.distances), created_ms: now, source }));
-    let inserted = rows.length;
-    try {
-      if (skipExisting) inserted = (await table.mergeInsert('id').whenNotMatchedInsertAll().execute(records)).numInsertedRows;
-      else await table.add(records);
-    } catch (error) {
-      throw storeError(this.uri, `adding ${rows.length} rows to ${this.table}`, error);
-    }
+    const write = this.writes.then(async () => {
+      // A commit can lose a race with another process's; a retry merges on `id`, so a row that did land is not added twice.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          if (skipExisting || attempt > 0) return (await table.mergeInsert('id').whenNotMatchedInsertAll().execute(records)).numInsertedRows;
+          await table.add(records);
+          return rows.length;
+        } catch (error) {
+          if (attempt >= APPEND_RETRIES) throw storeError(this.uri, `adding ${rows.length} rows to ${this.table}`, error);
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        }
+      }
+    });
+    this.writes = write.catch(() => undefined);
+    const inserted = await write;
     this.remember(rows);
     return inserted;
   }
