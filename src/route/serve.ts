@@ -35,6 +35,8 @@ export interface ServeOptions {
   readonly drainTimeoutMs?: number;
   /** Called once per finished request with its log entry (e.g. written as a JSON line). */
   readonly onLog?: (entry: RequestLogEntry) => void;
+  /** What `GET /metrics` answers instead of this server's registry (replicas: the sum over every worker). */
+  readonly metricsText?: () => Promise<string>;
 }
 
 /** One request, as `onLog` receives it: what happened, never the body or a key. */
@@ -211,7 +213,7 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
       }
       if (url === '/metrics') {
         if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
-        const text = await metrics.registry.metrics();
+        const text = await (options.metricsText ?? (() => metrics.registry.metrics()))();
         res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text), ...closing() });
         res.end(text);
         return;

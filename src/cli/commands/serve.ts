@@ -3,12 +3,13 @@ import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UserInputError } from '../../errors/index.js';
 import { loadModelRegistry } from '../../llm/registry.js';
+import { isReplica, joinReplicas, parseWorkers, superviseReplicas } from '../../route/replicas.js';
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type ServeArgs = ArgumentsCamelCase<
-  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean }
+  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean; workers: string }
 >;
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
@@ -33,6 +34,7 @@ function builder(y: Argv) {
     .option('max-queue', { type: 'number', default: 1024, describe: 'Requests waiting beyond those (more get 503)' })
     .option('max-body', { type: 'string', default: '4mib', describe: 'Largest request body (larger ones get 413), e.g. 4mb, 20MiB, 1048576' })
     .option('drain-timeout', { type: 'number', default: 30, describe: 'Seconds SIGTERM/SIGINT waits for the requests in flight before closing their connections' })
+    .option('workers', { type: 'string', default: '1', describe: 'Replicas on the one port (node:cluster), each loading the router: a number, or auto (one per core)' })
     .option('log-requests', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr: request id, path, status, ms, model, escalation (never a body or key)' });
 }
 
@@ -40,8 +42,11 @@ async function handler(args: ServeArgs): Promise<void> {
   const maxBodyBytes = parseByteSize(args['max-body']);
   const drainTimeout = args['drain-timeout'];
   if (!Number.isFinite(drainTimeout) || drainTimeout < 0) throw new UserInputError(`must be a number of seconds ≥ 0, got ${drainTimeout}`, { field: '--drain-timeout' });
+  const workers = parseWorkers(args.workers);
+  if (workers > 1 && !isReplica()) return supervise(args, workers, maxBodyBytes);
   const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
   const router = await loadRouter(args.router, { registry });
+  let replica: ReturnType<typeof joinReplicas> | undefined;
   const served = await serveRouter(router, {
     host: args.host,
     port: args.port,
@@ -50,24 +55,58 @@ async function handler(args: ServeArgs): Promise<void> {
     maxBodyBytes,
     drainTimeoutMs: drainTimeout * 1000,
     onLog: args['log-requests'] ? (entry) => void process.stderr.write(`${JSON.stringify(entry)}\n`) : undefined,
+    metricsText: isReplica() ? () => replica!.metricsText() : undefined,
   });
+  let stop = (): void => undefined;
+  if (isReplica()) replica = joinReplicas(served.metrics, () => stop());
   const endpoint = `${served.url}/v1/chat/completions`;
-  if (args.json) {
+  if (isReplica()) {
+    // The primary announces the address and the end; a worker only serves and drains.
+  } else if (args.json) {
     process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes })}\n`);
   } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
   const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
-    const stop = (): void => {
+    let stopping = false;
+    stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      if (stopping) return;
+      stopping = true;
       served.close().then(resolve, () => resolve({ drained: false }));
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
   await router.dispose();
+  if (replica) return replica.stopped(drained);
   if (args.json) process.stdout.write(`${JSON.stringify({ event: 'stopped', drained })}\n`);
   else if (!args.quiet) {
     process.stdout.write(drained ? 'stopped: every request in flight was answered\n' : `stopped: the drain timeout (${drainTimeout} s) cut the requests still in flight\n`);
+  }
+}
+
+/** The cluster primary: forks the replicas, prints where they serve and how they stopped. */
+async function supervise(args: ServeArgs, workers: number, maxBodyBytes: number): Promise<void> {
+  const drainTimeout = args['drain-timeout'];
+  const result = await superviseReplicas({
+    workers,
+    drainTimeoutS: drainTimeout,
+    onListening: (url) => {
+      const endpoint = `${url}/v1/chat/completions`;
+      if (args.json) {
+        process.stdout.write(`${JSON.stringify({ event: 'serving', router: args.router, url, endpoint, health: `${url}/health`, metrics: `${url}/metrics`, max_body_bytes: maxBodyBytes, workers })}\n`);
+      } else if (!args.quiet) process.stdout.write(`serving router ${args.router} at ${endpoint} with ${workers} workers (health: ${url}/health, metrics: ${url}/metrics)\n`);
+    },
+    onReplaced: (code, signal) => process.stderr.write(`smoothie serve: a worker exited (${signal ?? `code ${code}`}) and was replaced\n`),
+  });
+  if (result.failedExitCode !== undefined) {
+    // The worker printed why; the primary exits the same way.
+    process.exitCode = result.failedExitCode;
+    return;
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ event: 'stopped', drained: result.drained, workers })}\n`);
+  else if (!args.quiet) {
+    process.stdout.write(result.drained ? 'stopped: every request in flight was answered\n' : `stopped: the drain timeout (${drainTimeout} s) cut the requests still in flight\n`);
   }
 }
 
