@@ -33,7 +33,7 @@ export const isReplica = (): boolean => cluster.isWorker;
 
 export interface SuperviseOptions {
   readonly workers: number;
-  /** The listening address, once the first worker listens. */
+  /** The listening address, once every worker listens. */
   readonly onListening?: (url: string) => void;
   /** A worker that died while serving (it is replaced). */
   readonly onReplaced?: (exitCode: number | null, signal: string | null) => void;
@@ -86,7 +86,7 @@ export function superviseReplicas(options: SuperviseOptions): Promise<Supervised
       });
       w.on('listening', (address) => {
         listening.add(w.id);
-        if (!announced) {
+        if (!announced && listening.size === options.workers) {
           announced = true;
           const host = address.address && address.address.includes(':') ? `[${address.address}]` : (address.address ?? '127.0.0.1');
           options.onListening?.(`http://${host}:${address.port}`);
