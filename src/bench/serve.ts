@@ -22,7 +22,7 @@ import autocannon from 'autocannon';
 import { createEmbedder } from '../embed/factory.js';
 import { ModelRegistry } from '../llm/registry.js';
 import { fakeAnswer, startFakeServer } from '../llm/testing/fake-server.js';
-import { createRouter, type Router } from '../route/router.js';
+import { createRouter, loadRouter, type Router } from '../route/router.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
 
@@ -34,7 +34,7 @@ export interface ServeBenchOptions {
   readonly clients?: number;
   /** Replica counts (`--workers`). @default [1, 2] */
   readonly replicas?: readonly number[];
-  /** Rows in the select routers' reference store. @default 1000 */
+  /** Rows in the select routers' reference store (search at scale: `npm run bench route`). @default 100 */
   readonly storeRows?: number;
   /** Shared store for the replicas, passed as `--store <uri>` (the lead's LanceDB store). @default $SMOOTHIE_BENCH_STORE_URI */
   readonly storeUri?: string;
@@ -141,6 +141,24 @@ function benchRegistry(baseUrl: string): ModelRegistry {
   return ModelRegistry.fromObject({ models: Object.fromEntries(MODELS.map((m) => [m, { base_url: baseUrl, model: m, max_concurrency: 64 }])) });
 }
 
+/** p50 of `route()` in this process on the saved router, candidates given: the compute a select request costs (embedding, search, weights). */
+async function routeCompute(file: string, prompts: readonly string[], voters: readonly string[]): Promise<number> {
+  const router = await loadRouter(file);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 300; i++) {
+      const input = prompts[i % prompts.length];
+      const candidates = voters.map((v) => fakeAnswer(v, input, 0));
+      const t = performance.now();
+      await router.route({ input: [{ role: 'user', content: input }], candidates });
+      if (i >= 50) times.push(performance.now() - t);
+    }
+  } finally {
+    await router.dispose();
+  }
+  return percentile(times.sort((a, b) => a - b), 50);
+}
+
 /**
  * Extra `smoothie serve` arguments of every replica: `--store <uri>` when a shared store is given.
  * (The merge wires `--store` to the shared LanceDB store; until then the bench passes nothing.)
@@ -153,7 +171,7 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
   const seconds = options.seconds ?? 5;
   const clients = options.clients ?? 50;
   const replicas = options.replicas ?? [1, 2];
-  const storeRows = options.storeRows ?? 1000;
+  const storeRows = options.storeRows ?? 100;
   const storeUri = options.storeUri ?? process.env.SMOOTHIE_BENCH_STORE_URI;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'smoothie-bench-serve-'));
   const prompts = Array.from({ length: 16 }, (_, i) => `What is the capital of country number ${i}? Answer in one word.`);
@@ -183,6 +201,7 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
       await saved.save(file);
       await saved.dispose();
       const calls = await upstreamBodies(make, prompts);
+      const compute = s.config.strategy === 'select' ? await routeCompute(file, prompts, voters) : undefined;
       const perRequest = calls[0].length;
       // Direct: the same upstream calls, one after another on one connection (latency = their sum).
       await load(baseUrl, calls.flat(), 1, 1);
@@ -192,10 +211,10 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
       sums.sort((a, b) => a - b);
       const many = await load(baseUrl, calls.flat(), clients, seconds);
       const direct = { p50_ms: percentile(sums, 50), p99_ms: percentile(sums, 99), requests_per_second: many.requests_per_second / perRequest, calls_per_second: many.requests_per_second };
+      if (compute !== undefined) console.log(`serve ${s.name}: route() in process without model calls (embedding, search, weights) p50 ${compute.toFixed(2)} ms`);
       console.log(`serve ${s.name}: direct (${perRequest} upstream calls): 1 client p50 ${direct.p50_ms.toFixed(2)} ms, p99 ${direct.p99_ms.toFixed(2)} ms; ${clients} clients ${direct.requests_per_second.toFixed(0)} requests/s`);
       const served: Record<string, unknown>[] = [];
       for (const n of replicas) {
-        if (s.config.strategy === 'select' && s.config.embedder === 'use' && n > 1 && os.cpus().length < 4) continue;
         const server = await startCli(['serve', '--router', file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...replicaArgs(storeUri)], dir);
         try {
           const url = String(server.event.url);
@@ -222,7 +241,7 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
           await server.stop();
         }
       }
-      rows.push({ strategy: s.name, config: s.config, upstream_calls_per_request: perRequest, store_rows: s.config.strategy === 'select' ? storeRows : undefined, direct, serve: served });
+      rows.push({ strategy: s.name, config: s.config, upstream_calls_per_request: perRequest, store_rows: s.config.strategy === 'select' ? storeRows : undefined, route_compute_p50_ms: compute, direct, serve: served });
     }
   } finally {
     await upstream.stop();

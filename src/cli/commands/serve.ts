@@ -45,7 +45,8 @@ async function handler(args: ServeArgs): Promise<void> {
   const workers = parseWorkers(args.workers);
   if (workers > 1 && !isReplica()) return supervise(args, workers, maxBodyBytes);
   const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
-  const router = await loadRouter(args.router, { registry });
+  // A replica is one of several processes sharing the cores: its embedder runs on one thread.
+  const router = await loadRouter(args.router, { registry, embedderOptions: isReplica() ? { threads: 1 } : undefined });
   let replica: ReturnType<typeof joinReplicas> | undefined;
   const served = await serveRouter(router, {
     host: args.host,
