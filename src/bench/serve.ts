@@ -12,7 +12,8 @@
  * every worker loading the same saved router (the same store files). Set SMOOTHIE_BENCH_STORE_URI to
  * pass `--store <uri>` to every replica (a store shared by the replicas; see `replicaArgs`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,32 @@ export interface ServeBenchOptions {
   readonly storeRows?: number;
   /** Shared store for the replicas, passed as `--store <uri>` (the lead's LanceDB store). @default $SMOOTHIE_BENCH_STORE_URI */
   readonly storeUri?: string;
+  /** Another build's CLI (e.g. the previous commit's dist/cli/main.js) measured as `before`, 1 replica. @default $SMOOTHIE_BENCH_BEFORE_CLI */
+  readonly beforeCli?: string;
+}
+
+/** CPU seconds (user + system) of a process and its descendants, from /proc (Linux; undefined elsewhere). */
+function treeCpuSeconds(pid: number, tick: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    let total = ticks / tick;
+    for (const child of children ? children.split(' ') : []) total += treeCpuSeconds(Number(child), tick) ?? 0;
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times. */
+function clockTicks(): number {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
 }
 
 interface Load {
@@ -91,8 +118,8 @@ async function load(url: string, bodies: readonly Body[], connections: number, s
 }
 
 /** Runs `smoothie <args> --json` and resolves once it prints its `serving` event. */
-async function startCli(args: readonly string[], cwd: string): Promise<{ readonly child: ChildProcess; readonly event: Record<string, unknown>; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [CLI, ...args, '--json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startCli(args: readonly string[], cwd: string, cli = CLI): Promise<{ readonly child: ChildProcess; readonly event: Record<string, unknown>; stop(): Promise<number | null> }> {
+  const child = spawn(process.execPath, [cli, ...args, '--json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -173,6 +200,8 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
   const replicas = options.replicas ?? [1, 2];
   const storeRows = options.storeRows ?? 100;
   const storeUri = options.storeUri ?? process.env.SMOOTHIE_BENCH_STORE_URI;
+  const beforeCli = options.beforeCli ?? process.env.SMOOTHIE_BENCH_BEFORE_CLI;
+  const tick = clockTicks();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'smoothie-bench-serve-'));
   const prompts = Array.from({ length: 16 }, (_, i) => `What is the capital of country number ${i}? Answer in one word.`);
   const chat = prompts.map((p) => ({ path: '/v1/chat/completions', body: JSON.stringify({ model: 'router', messages: [{ role: 'user', content: p }] }) }));
@@ -214,15 +243,19 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
       if (compute !== undefined) console.log(`serve ${s.name}: route() in process without model calls (embedding, search, weights) p50 ${compute.toFixed(2)} ms`);
       console.log(`serve ${s.name}: direct (${perRequest} upstream calls): 1 client p50 ${direct.p50_ms.toFixed(2)} ms, p99 ${direct.p99_ms.toFixed(2)} ms; ${clients} clients ${direct.requests_per_second.toFixed(0)} requests/s`);
       const served: Record<string, unknown>[] = [];
-      for (const n of replicas) {
-        const server = await startCli(['serve', '--router', file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...replicaArgs(storeUri)], dir);
+      const runs = [...(beforeCli ? [{ n: 1, cli: beforeCli, label: 'before' }] : []), ...replicas.map((n) => ({ n, cli: CLI, label: `${n} replica${n > 1 ? 's' : ''}` }))];
+      for (const { n, cli, label } of runs) {
+        const server = await startCli(['serve', '--router', file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...(cli === CLI ? replicaArgs(storeUri) : [])], dir, cli);
         try {
           const url = String(server.event.url);
           await load(url, chat, 1, 1);
           const single = await load(url, chat, 1, seconds);
           await load(url, chat, clients, 1);
+          const cpuBefore = treeCpuSeconds(server.child.pid!, tick);
           const loaded = await load(url, chat, clients, seconds);
+          const cpuAfter = treeCpuSeconds(server.child.pid!, tick);
           const row = {
+            build: cli === CLI ? 'this' : cli,
             replicas: n,
             p50_ms: single.p50_ms,
             p99_ms: single.p99_ms,
@@ -230,12 +263,13 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
             requests_per_second: loaded.requests_per_second,
             throughput_vs_direct: loaded.requests_per_second / direct.requests_per_second,
             p50_ms_at_clients: loaded.p50_ms,
+            serve_cpu_ms_per_request: cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / loaded.requests : undefined,
             non_2xx: single.non_2xx + loaded.non_2xx,
             errors: single.errors + loaded.errors,
           };
           served.push(row);
           console.log(
-            `serve ${s.name}, ${n} replica${n > 1 ? 's' : ''}: 1 client p50 ${row.p50_ms.toFixed(2)} ms (+${row.added_p50_ms.toFixed(2)} ms vs direct), p99 ${row.p99_ms.toFixed(2)} ms; ${clients} clients ${row.requests_per_second.toFixed(0)} requests/s (×${row.throughput_vs_direct.toFixed(2)} of direct)${row.non_2xx + row.errors > 0 ? `; ${row.non_2xx} non-2xx, ${row.errors} errors` : ''}`,
+            `serve ${s.name}, ${label}: 1 client p50 ${row.p50_ms.toFixed(2)} ms (+${row.added_p50_ms.toFixed(2)} ms vs direct), p99 ${row.p99_ms.toFixed(2)} ms; ${clients} clients ${row.requests_per_second.toFixed(0)} requests/s (×${row.throughput_vs_direct.toFixed(2)} of direct)${row.serve_cpu_ms_per_request !== undefined ? `, serve CPU ${row.serve_cpu_ms_per_request.toFixed(2)} ms/request` : ''}${row.non_2xx + row.errors > 0 ? `; ${row.non_2xx} non-2xx, ${row.errors} errors` : ''}`,
           );
         } finally {
           await server.stop();
