@@ -4,7 +4,8 @@
  * (round-robin); a keep-alive connection stays with its worker. `GET /metrics` on any worker answers
  * the sum over every worker (prom-client's AggregatorRegistry, asked through the primary). Draining:
  * the primary's SIGTERM/SIGINT asks every worker to drain (`RouterServer.close()`), and it returns
- * once all have exited; a worker that dies while serving is replaced.
+ * once all have exited; a worker that dies while serving is replaced. One worker starts first, the
+ * others once it listens, so a router that fails to load fails once (one error line).
  */
 import cluster, { type Worker } from 'node:cluster';
 import os from 'node:os';
@@ -86,6 +87,8 @@ export function superviseReplicas(options: SuperviseOptions): Promise<Supervised
       });
       w.on('listening', (address) => {
         listening.add(w.id);
+        // The first worker up shows the router loads and the port opens: then the others start.
+        if (listening.size === 1 && !stopping) for (let i = 1; i < options.workers; i++) fork();
         if (!announced && listening.size === options.workers) {
           announced = true;
           const host = address.address && address.address.includes(':') ? `[${address.address}]` : (address.address ?? '127.0.0.1');
@@ -109,7 +112,7 @@ export function superviseReplicas(options: SuperviseOptions): Promise<Supervised
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    for (let i = 0; i < options.workers; i++) fork();
+    fork();
   });
 }
 

@@ -10,7 +10,7 @@ import { ModelRegistry } from '../../src/llm/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
 import { parseWorkers } from '../../src/route/replicas.js';
 import { createRouter } from '../../src/route/router.js';
-import { CLI } from '../cli/helpers.js';
+import { CLI, expectOneLineError, smoothieAsync } from '../cli/helpers.js';
 
 const answer = (model: string, prompt: string): string => (prompt.includes('AI Generated Answer:') ? 'Verification Decision: The AI generated answer is Correct.' : `${model} says hi`);
 
@@ -72,6 +72,13 @@ describe('smoothie serve --workers', () => {
     expect(parseWorkers('auto')).toBe(os.availableParallelism());
     expect(() => parseWorkers('0')).toThrow(/--workers.*positive integer or auto/);
     expect(() => parseWorkers('two')).toThrow(/positive integer or auto/);
+  });
+
+  it('a router that fails to load fails once: one error line, the exit code of the failure, no worker left', async () => {
+    const r = await smoothieAsync(['serve', '--router', 'missing.json', '--port', '0', '--workers', '2'], dir);
+    expectOneLineError(r, 'missing.json');
+    const bad = await smoothieAsync(['serve', '--router', 'fast.json', '--port', '0', '--workers', 'many'], dir);
+    expectOneLineError(bad, '--workers');
   });
 
   it('two workers answer on one port, /metrics counts both, SIGTERM stops them', async () => {

@@ -62,11 +62,10 @@ async function handler(args: ServeArgs): Promise<void> {
   let stop = (): void => undefined;
   if (isReplica()) replica = joinReplicas(served.metrics, () => stop());
   const endpoint = `${served.url}/v1/chat/completions`;
-  if (isReplica()) {
-    // The primary announces the address and the end; a worker only serves and drains.
-  } else if (args.json) {
+  // A replica only serves and drains: the primary announces the address and the end.
+  if (!isReplica() && args.json) {
     process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes })}\n`);
-  } else if (!args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
+  } else if (!isReplica() && !args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
   const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
     let stopping = false;
     stop = (): void => {
