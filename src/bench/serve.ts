@@ -168,9 +168,9 @@ function benchRegistry(baseUrl: string): ModelRegistry {
   return ModelRegistry.fromObject({ models: Object.fromEntries(MODELS.map((m) => [m, { base_url: baseUrl, model: m, max_concurrency: 64 }])) });
 }
 
-/** p50 of `route()` in this process on the saved router, candidates given: the compute a select request costs (embedding, search, weights). */
+/** p50 of `route()` in this process on the saved router (one embedder thread, as `serve`), candidates given: the compute a select request costs (embedding, search, weights). */
 async function routeCompute(file: string, prompts: readonly string[], voters: readonly string[]): Promise<number> {
-  const router = await loadRouter(file);
+  const router = await loadRouter(file, { embedderOptions: { threads: 1 } });
   const times: number[] = [];
   try {
     for (let i = 0; i < 300; i++) {
