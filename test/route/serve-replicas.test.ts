@@ -30,6 +30,9 @@ function call(url: string, method: 'GET' | 'POST', pathname: string, body?: stri
 
 const chat = (content: string): string => JSON.stringify({ messages: [{ role: 'user', content }] });
 
+/** Servers started by the tests: any still running at the end (an assertion failed) are killed. */
+const running = new Set<ChildProcess>();
+
 /** `smoothie serve --workers 2 --json`: resolves with the address the primary announces. */
 async function serveWorkers(dir: string, router: string): Promise<{ child: ChildProcess; url: string; out: () => string; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [CLI, 'serve', '--router', router, '--port', '0', '--workers', '2', '--json'], { cwd: dir });
@@ -37,6 +40,7 @@ async function serveWorkers(dir: string, router: string): Promise<{ child: Child
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -62,6 +66,7 @@ describe('smoothie serve --workers', () => {
     }
   });
   afterAll(async () => {
+    for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
     await fast.close();
     await slow.close();
     rmSync(dir, { recursive: true, force: true });
