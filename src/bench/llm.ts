@@ -1,5 +1,5 @@
 /**
- * Client throughput against the local fake server: our runner (SDK client, queue, retries, cache
+ * Client throughput against the local fake server: our runner (keep-alive HTTP client, queue, retries, cache
  * appends) vs bare `fetch` calls at the same concurrency, in the same run. The difference per call
  * is the client's overhead.
  */
@@ -75,5 +75,5 @@ export async function benchLlm(): Promise<Record<string, unknown>> {
     await server.close();
     await rm(dir, { recursive: true, force: true });
   }
-  return { server: 'local fake OpenAI-compatible server on 127.0.0.1, no latency', note: 'overhead per call = (ours − raw fetch) wall time / calls: the client work (SDK, queue, cache append) each call adds; the server runs in the same process', results: rows };
+  return { server: 'local fake OpenAI-compatible server on 127.0.0.1, no latency', note: 'overhead per call = (ours − raw fetch) wall time / calls: the client work (HTTP client, queue, cache append) each call adds; the server runs in the same process', results: rows };
 }

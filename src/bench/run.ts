@@ -26,10 +26,8 @@ import { benchImport } from './import-time.js';
 import { benchLlm } from './llm.js';
 import { benchSelection } from './selection.js';
 import { benchStore } from './store.js';
-import { ModelRegistry } from '../llm/registry.js';
-import { startFakeServer } from '../llm/testing/fake-server.js';
 import { createRouter } from '../route/router.js';
-import { serveRouter } from '../route/serve.js';
+import { benchServe } from './serve.js';
 import { Smoothie } from '../smoothie/estimator.js';
 
 const OUT_DIR = path.join('results', 'bench');
@@ -598,44 +596,7 @@ async function benchRoute(): Promise<Record<string, unknown>> {
   return result;
 }
 
-/** `smoothie serve` throughput: a cascade router over the local fake models, requests from many clients at once. */
-async function benchServe(): Promise<Record<string, unknown>> {
-  const upstream = await startFakeServer();
-  const registry = ModelRegistry.fromObject({
-    models: { small: { base_url: upstream.baseUrl, model: 'small', max_concurrency: 64 }, large: { base_url: upstream.baseUrl, model: 'large', max_concurrency: 64 } },
-  });
-  const rows: Record<string, unknown>[] = [];
-  try {
-    for (const clients of [1, 16, 64]) {
-      const served = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 4 }, { registry }), { port: 0, maxConcurrency: 64 });
-      const requests = 1000;
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: clients }, async () => {
-          while (next < requests) {
-            const n = next++;
-            const r = await fetch(`${served.url}/v1/chat/completions`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ messages: [{ role: 'user', content: `question ${n}` }] }),
-            });
-            await r.json();
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      await served.close();
-      rows.push({ clients, requests, requests_per_second: requests / seconds, upstream_calls_per_request: 3 });
-      console.log(`serve (cascade: answer, verify, escalate = 3 upstream calls per request), ${clients} clients: ${(requests / seconds).toFixed(0)} requests/s`);
-    }
-  } finally {
-    await upstream.close();
-  }
-  return { note: 'the fake upstream models answer at once (their verdicts never parse, so every request escalates) and share the 2 cores with the server and the clients', results: rows };
-}
-
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: benchServe, ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: () => benchServe(), ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

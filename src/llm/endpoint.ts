@@ -1,5 +1,6 @@
 /**
- * One model's endpoint: the official `openai` SDK (its own retries off) behind our concurrency and
+ * One model's endpoint: JSON POSTs over keep-alive connections that fail as the official `openai` SDK
+ * fails (`http-post.ts`; the SDK's request path costs several times more CPU per call) behind our concurrency and
  * rate limits (p-queue), with retries on 429 / 5xx / timeouts / dropped connections / malformed
  * bodies — exponential backoff with full jitter from a seeded Rng, or the server's Retry-After — and
  * rotation across the model's API keys (a rate-limited key yields to the next; a rejected key is
@@ -7,10 +8,12 @@
  * are redacted from every message.
  */
 import { STATUS_CODES } from 'node:http';
-import type OpenAI from 'openai';
+import { APIConnectionError, APIError } from 'openai';
+import type { ChatCompletion, Completion } from 'openai/resources';
 import PQueue from 'p-queue';
 import { Rng } from '../compute/rng.js';
 import { UserInputError } from '../errors/index.js';
+import { JsonPoster } from './http-post.js';
 import type { ResolvedModel } from './registry.js';
 import type { ChatMessage, SamplingParams } from './sampling.js';
 
@@ -151,18 +154,8 @@ function firstLine(text: string): string {
   return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS)}…` : line;
 }
 
-/** The OpenAI SDK, loaded on the first call rather than when the library is imported. */
-let openaiSdk: typeof import('openai') | undefined;
-async function loadOpenAI(): Promise<typeof import('openai')> {
-  openaiSdk ??= await import('openai');
-  return openaiSdk;
-}
-
 function classify(error: unknown): Outcome {
-  // Errors of the SDK exist only once it is loaded.
-  const APIError = openaiSdk?.APIError;
-  const APIConnectionError = openaiSdk?.APIConnectionError;
-  if (APIError && error instanceof APIError && error.status !== undefined) {
+  if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     // The SDK's message already starts with the status; without a body, say what the status means.
     const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
@@ -171,7 +164,7 @@ function classify(error: unknown): Outcome {
     if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
     return { kind: 'fatal', reason };
   }
-  if (APIConnectionError && error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
+  if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
   if (error instanceof EmptyAnswerError) return { kind: 'retry', reason: error.message, rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
   return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };
@@ -204,7 +197,9 @@ const sleep = (seconds: number, signal?: AbortSignal, stop?: AbortSignal): Promi
 
 export class Endpoint {
   private readonly queue: PQueue;
-  private readonly clients = new Map<string, OpenAI>();
+  private readonly poster = new JsonPoster();
+  private readonly chatUrl: URL;
+  private readonly completionUrl: URL;
   private keys: string[];
   private next = 0;
   /** Why the last key was dropped (for the error once none is left). */
@@ -215,6 +210,8 @@ export class Endpoint {
     private readonly rng: Rng = new Rng(42),
   ) {
     this.keys = [...model.keys];
+    this.chatUrl = JsonPoster.url(model.base_url, '/chat/completions');
+    this.completionUrl = JsonPoster.url(model.base_url, '/completions');
     const rate = model.requests_per_minute;
     // A request-per-minute limit spaces call starts evenly (one per 60/rate seconds).
     this.queue = new PQueue({ concurrency: model.max_concurrency, ...(rate ? { intervalCap: 1, interval: Math.ceil(60_000 / rate) } : {}) });
@@ -225,14 +222,9 @@ export class Endpoint {
     return this.queue.pending;
   }
 
-  private async client(key: string): Promise<OpenAI> {
-    let c = this.clients.get(key);
-    if (!c) {
-      const { default: OpenAI } = await loadOpenAI();
-      c = new OpenAI({ apiKey: key, baseURL: this.model.base_url, maxRetries: 0, timeout: this.model.timeout_s * 1000 });
-      this.clients.set(key, c);
-    }
-    return c;
+  /** Closes the idle keep-alive connections to the model's server. */
+  close(): void {
+    this.poster.close();
   }
 
   private async once(key: string, request: CompletionRequest, signal?: AbortSignal, allowEmpty = false): Promise<Omit<CompletionResult, 'attempts'>> {
@@ -252,17 +244,17 @@ export class Endpoint {
       stop: p.stop ? [...p.stop] : undefined,
       seed: p.seed,
     };
-    const client = await this.client(key);
+    const post = { key, timeoutMs: this.model.timeout_s * 1000, signal };
     if (this.model.mode === 'completion') {
       const prompt = typeof request.prompt === 'string' ? request.prompt : request.prompt.map((m) => m.content).join('\n\n');
-      const r = await client.completions.create({ ...common, prompt, stream: false }, { signal });
+      const r = (await this.poster.post(this.completionUrl, { ...common, prompt, stream: false }, post)) as Completion;
       if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
       const choices = [...r.choices].sort((a, b) => a.index - b.index);
       const finishReasons = choices.map((c) => c.finish_reason ?? null);
       return { texts: texts(choices.map((c) => c.text), finishReasons), finishReasons, usage: r.usage ?? undefined };
     }
     const messages = typeof request.prompt === 'string' ? [{ role: 'user' as const, content: request.prompt }] : request.prompt.map((m) => ({ ...m }));
-    const r = await client.chat.completions.create({ ...common, messages, stream: false }, { signal });
+    const r = (await this.poster.post(this.chatUrl, { ...common, messages, stream: false }, post)) as ChatCompletion;
     if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
     const choices = [...r.choices].sort((a, b) => a.index - b.index);
     const finishReasons = choices.map((c) => c.finish_reason ?? null);

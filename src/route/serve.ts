@@ -12,12 +12,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import PQueue from 'p-queue';
 import { z } from 'zod';
 import { SmoothieError, UserInputError } from '../errors/index.js';
 import { LlmCallError } from '../llm/endpoint.js';
 import type { Registry } from 'prom-client';
 import { createServeMetrics } from './metrics.js';
+import { Slots } from './slots.js';
 import type { RouteResult, Router } from './router.js';
 
 export interface ServeOptions {
@@ -35,6 +35,8 @@ export interface ServeOptions {
   readonly drainTimeoutMs?: number;
   /** Called once per finished request with its log entry (e.g. written as a JSON line). */
   readonly onLog?: (entry: RequestLogEntry) => void;
+  /** What `GET /metrics` answers instead of this server's registry (replicas: the sum over every worker). */
+  readonly metricsText?: () => Promise<string>;
 }
 
 /** One request, as `onLog` receives it: what happened, never the body or a key. */
@@ -127,7 +129,7 @@ function routingFacts(r: RouteResult): Record<string, unknown> {
 }
 
 export async function serveRouter(router: Router, options: ServeOptions = {}): Promise<RouterServer> {
-  const queue = new PQueue({ concurrency: options.maxConcurrency ?? 32 });
+  const queue = new Slots(options.maxConcurrency ?? 32);
   const maxQueue = options.maxQueue ?? 1024;
   const maxBody = options.maxBodyBytes ?? 4 * 2 ** 20;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
@@ -147,12 +149,12 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
       throw new HttpError(400, message, 'invalid_request_error');
     }
     if (queue.size >= maxQueue) throw new HttpError(503, `overloaded: ${queue.size} requests waiting`, 'overloaded');
-    const id = `chatcmpl-smoothie-${++counter}`;
+    const id = `chatcmpl-smoothie-${process.pid}-${++counter}`;
     let result: RouteResult;
     const started = performance.now();
     try {
       const request = { input: parsed.messages, candidates: parsed.candidates, context: parsed.context };
-      result = (await queue.add((): Promise<RouteResult> => router.route(request))) as RouteResult;
+      result = await queue.run((): Promise<RouteResult> => router.route(request));
     } catch (error) {
       if (error instanceof LlmCallError) {
         metrics.upstreamError(router.strategy);
@@ -211,7 +213,7 @@ export async function serveRouter(router: Router, options: ServeOptions = {}): P
       }
       if (url === '/metrics') {
         if (req.method !== 'GET') throw new HttpError(405, 'use GET', 'invalid_request_error');
-        const text = await metrics.registry.metrics();
+        const text = await (options.metricsText ?? (() => metrics.registry.metrics()))();
         res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text), ...closing() });
         res.end(text);
         return;
