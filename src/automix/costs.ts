@@ -9,7 +9,7 @@
  * once verification is paid: IBC over the escalation cost only, (avg_perf − slm_perf) / (share · c_llm),
  * against slope (llm_perf − slm_perf) / c_llm, so routing everything (or a random share) scores 0.
  */
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 
 export interface Costs {
   readonly slm: number;
@@ -27,7 +27,7 @@ export function validateCosts(costs: Costs): Costs {
   for (const [name, value] of Object.entries(costs)) {
     if (!Number.isFinite(value) || value <= 0) throw new UserInputError(`cost must be a positive number, got ${value}`, { field: `--${name === 'verifier' ? 'verifier-cost' : 'costs'}` });
   }
-  if (costs.llm <= costs.slm) throw new UserInputError(`the LLM must cost more than the SLM (got ${costs.slm}, ${costs.llm})`, { field: '--costs' });
+  if (costs.llm <= costs.slm) throw new InvalidParameterError('costs', `the LLM must cost more than the SLM (got ${costs.slm}, ${costs.llm})`);
   return costs;
 }
 

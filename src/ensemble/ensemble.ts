@@ -19,6 +19,7 @@ import { Rng } from '../compute/rng.js';
 import { createHash } from 'node:crypto';
 import { providerEntry } from './providers.js';
 import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
+import { UserInputError } from '../errors/index.js';
 
 export interface EnsembleOptions {
   /** Models by name (`models.yaml`); components naming other models use their `model_type`'s endpoint. */
@@ -127,7 +128,7 @@ export class Ensemble {
     const errors: string[] = [];
     const ctx: ComponentContext = {
       call: async (messages, params) => {
-        if (c.model === undefined) throw new Error(`component type '${c.type}' called a model but names none`);
+        if (c.model === undefined) throw new UserInputError(`component type '${c.type}' called a model but names none`, { field: `layers.${layer}.${index}.model` });
         calls++;
         const r = await this.endpoint(c.model).complete({ prompt: messages, params, label: `layer ${layer}, component ${index} (${c.type})` });
         promptTokens += r.usage?.prompt_tokens ?? 0;

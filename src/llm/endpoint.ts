@@ -11,11 +11,10 @@ import OpenAI, { APIConnectionError, APIError } from 'openai';
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import { Rng } from '../compute/rng.js';
-import { UserInputError } from '../errors/index.js';
+import { EmptyAnswerError, LlmCallError, UserInputError } from '../errors/index.js';
 import type { ResolvedModel } from './registry.js';
 
-/** Exit code of a call that failed for good (the endpoint, not the user's files). */
-export const EXIT_LLM_FAILURE = 4;
+export { EXIT_LLM_FAILURE, EmptyAnswerError, LlmCallError } from '../errors/index.js';
 const BACKOFF_BASE_S = 0.5;
 const BACKOFF_CAP_S = 30;
 const MAX_REASON_CHARS = 300;
@@ -103,20 +102,6 @@ export interface CompleteOptions {
    * here), so a process killed at any moment has at most `max_concurrency` answers received and not kept.
    */
   readonly onAnswer?: (result: Omit<CompletionResult, 'attempts'>) => Promise<void>;
-}
-
-/** A 200 answer with a choice that has no content (its finish reason says why). */
-export class EmptyAnswerError extends Error {
-  override readonly name = 'EmptyAnswerError';
-  constructor(readonly finishReason: string | null) {
-    super(`no content in the answer (finish_reason: ${finishReason ?? 'none'}; --allow-empty keeps it as "")`);
-  }
-}
-
-export class LlmCallError extends UserInputError {
-  constructor(message: string) {
-    super(message, { exitCode: EXIT_LLM_FAILURE });
-  }
 }
 
 /** Removes key values (and key-like fragments servers echo back) from a message. */
@@ -313,7 +298,7 @@ export class Endpoint {
           { priority: failures },
         );
       } catch (error) {
-        if (UserInputError.isUserInputError(error) && !(error instanceof LlmCallError)) throw error;
+        if (UserInputError.isUserInputError(error)) throw error;
         throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redact((error as Error).message)}`);
       }
       switch (outcome.kind) {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { kNearest, KNN_METHODS, DISTANCE_METRICS, type GramEngine, type Neighbours } from '../compute/knn.js';
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
-import { NotFittedError, UserInputError } from '../errors/index.js';
+import { NotFittedError, UserInputError, InvalidParameterError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
 
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
@@ -132,12 +132,12 @@ export class Smoothie {
     const generations = floatArray(input.generations, 'generations');
     const inputs = input.inputs === undefined ? undefined : floatArray(input.inputs, 'inputs');
     if (generations.shape.length !== 3) {
-      throw new Error(`generations must be (n, m, d), got [${generations.shape.join(', ')}]`);
+      throw new InvalidParameterError('generations', `must be (n, m, d), got [${generations.shape.join(', ')}]`);
     }
     const parsed = SmoothieOptionsSchema.safeParse(this.params);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new Error(`invalid Smoothie option ${issue.path.join('.') || ''}: ${issue.message}`.replace(' :', ':'));
+      throw new InvalidParameterError(issue.path.join('.') || 'options', issue.message);
     }
     const opts = parsed.data;
     const [n, m] = generations.shape;
@@ -151,12 +151,12 @@ export class Smoothie {
       return new FittedSmoothie(opts, m, weights, { global, timings: { knnSeconds: 0, weightSeconds: seconds(t0) } });
     }
     const k = opts.k as number;
-    if (k > n) throw new Error(`k=${k} exceeds the number of samples n=${n}`);
+    if (k > n) throw new InvalidParameterError('k', `k=${k} exceeds the number of samples n=${n}`);
     let neighbours: Neighbours | undefined;
     let knnSeconds = 0;
     if (k > 1) {
-      if (!inputs) throw new Error('sample_dependent with k > 1 needs input embeddings');
-      if (inputs.shape[0] !== n) throw new Error(`inputs have ${inputs.shape[0]} rows, generations ${n}`);
+      if (!inputs) throw new InvalidParameterError('inputs', 'sample_dependent with k > 1 needs input embeddings');
+      if (inputs.shape[0] !== n) throw new InvalidParameterError('inputs', `inputs have ${inputs.shape[0]} rows, generations ${n}`);
       const tk = performance.now();
       neighbours = await kNearest(inputs, inputs, {
         k,
@@ -263,13 +263,13 @@ export class FittedSmoothie {
     let neighbours: Neighbours | undefined;
     if (this.state.global) {
       const n = queries.inputs?.shape[0] ?? queries.n;
-      if (n === undefined) throw new Error('predict needs inputs or n');
+      if (n === undefined) throw new InvalidParameterError('inputs', 'predict needs inputs or n');
       weights = new Float64Array(n * m);
       for (let s = 0; s < n; s++) weights.set(this.state.global, s * m);
     } else {
       const ref = this.state.reference;
       if (!ref) throw new NotFittedError('this FittedSmoothie has no reference store (fitted with k = 1 and no inputs)');
-      if (!queries.inputs) throw new Error('predict on a sample_dependent model needs input embeddings');
+      if (!queries.inputs) throw new InvalidParameterError('inputs', 'predict on a sample_dependent model needs input embeddings');
       const k = this.options.k as number;
       const nq = queries.inputs.shape[0];
       neighbours = await kNearest(ref.inputs, queries.inputs, {
@@ -317,7 +317,7 @@ export class FittedSmoothie {
     const m = j.nVoters;
     const weights = new Float64Array(j.weights.length * m);
     j.weights.forEach((row, s) => {
-      if (row.length !== m) throw new Error(`fitted smoothie: weight row ${s} has ${row.length} values, expected ${m}`);
+      if (row.length !== m) throw new UserInputError(`fitted smoothie: weight row ${s} has ${row.length} values, expected ${m}`, { field: 'weights' });
       row.forEach((v, i) => (weights[s * m + i] = decodeFloat(v)));
     });
     const global = j.globalWeights ? Float64Array.from(j.globalWeights, decodeFloat) : undefined;
@@ -328,7 +328,7 @@ export class FittedSmoothie {
         }
       : undefined;
     if (reference && reference.pairwise.length !== j.reference!.n * m * m) {
-      throw new Error(`fitted smoothie: pairwise store has ${reference.pairwise.length} values, expected ${j.reference!.n * m * m}`);
+      throw new UserInputError(`fitted smoothie: pairwise store has ${reference.pairwise.length} values, expected ${j.reference!.n * m * m}`, { field: 'reference.pairwise' });
     }
     return new FittedSmoothie(j.options, m, weights, { global, reference });
   }

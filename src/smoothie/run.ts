@@ -11,7 +11,7 @@ import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
 import { Smoothie, type SmoothieType } from './estimator.js';
@@ -76,7 +76,7 @@ export function outputFileFor(opts: SmoothieRunOptions, embedderName: string): s
 export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRunResult> {
   const regime = opts.regime ?? 'test_time';
   if (opts.precomputed && regime !== 'test_time') {
-    throw new UserInputError('precomputed embeddings are only supported for --regime test_time', { field: '--regime' });
+    throw new InvalidParameterError('regime', 'precomputed embeddings are only supported for regime test_time');
   }
   const embedderInfo = opts.precomputed
     ? { id: 'precomputed', version: opts.precomputed.generations }
@@ -87,7 +87,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   const m = test.table.voters.length;
   if (opts.type === 'sample_dependent') {
     if (opts.k === undefined || !Number.isInteger(opts.k) || opts.k < 1) {
-      throw new UserInputError(`must be a positive integer for sample_dependent, got ${opts.k}`, { field: '--k' });
+      throw new InvalidParameterError('k', `must be a positive integer for sample_dependent, got ${opts.k}`);
     }
   }
   const train = regime === 'train_time' ? await loadSplitData(opts.config, opts.mode, opts.dirs, 'train') : undefined;
@@ -131,7 +131,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       ? await loadPrecomputedEmbeddings(opts.precomputed.inputs, opts.precomputed.generations, { n, m })
       : await embedSplit(test, requireEmbedder(opts), { clean: opts.config.cleanGenerations, stage: 'test', onProgress: opts.onProgress });
     if (opts.type === 'sample_dependent' && (opts.k as number) > 1 && !emb.inputs) {
-      throw new UserInputError('sample_dependent with k > 1 needs input embeddings', { field: '--input-embeddings' });
+      throw new InvalidParameterError('inputEmbeddings', 'sample_dependent with k > 1 needs input embeddings');
     }
     embedSeconds = (performance.now() - te) / 1000;
     const fitted = await estimator.fit(emb, { backend: opts.backend, onProgress: knnProgress });
@@ -142,7 +142,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     referenceRows = n;
   } else {
     if (!train) throw new Error('unreachable: train split loaded above');
-    if (train.table.voters.length !== m) throw new Error('train and test voter counts differ');
+    if (train.table.voters.length !== m) throw new UserInputError(`the train split has ${train.table.voters.length} voters, the test split ${m}`);
     const trainEmb = await embedSplit(train, requireEmbedder(opts), { clean: opts.config.cleanGenerations, stage: 'train', onProgress: opts.onProgress });
     const testInputs = await requireEmbedder(opts).embed(test.rows.map((r) => r.embedding_input));
     embedSeconds = (performance.now() - te) / 1000;
@@ -206,12 +206,12 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
 }
 
 function requireEmbedder(opts: SmoothieRunOptions): Embedder {
-  if (!opts.embedder) throw new Error('runSmoothie: an embedder or precomputed embeddings are required');
+  if (!opts.embedder) throw new InvalidParameterError('embedder', 'an embedder or precomputed embeddings are required');
   return opts.embedder;
 }
 
 function checkK(opts: SmoothieRunOptions, n: number, split: Split): void {
   if (opts.type === 'sample_dependent' && (opts.k as number) > n) {
-    throw new UserInputError(`${opts.k} exceeds the ${n} samples of the ${split} split`, { field: '--k' });
+    throw new InvalidParameterError('k', `${opts.k} exceeds the ${n} samples of the ${split} split`);
   }
 }

@@ -3,7 +3,7 @@ import type { Backend } from '../compute/backend.js';
 import { resolveKnnMethod, type DistanceMetric, type KnnMethod } from '../compute/knn.js';
 import { writeArrowTable, writeArrowMatrix } from '../data/arrow.js';
 import { writeNpy } from '../data/npy.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { loadPrecomputedEmbeddings } from '../embed/samples.js';
 import { Smoothie, type SmoothieType } from './estimator.js';
 import { voterCountWarnings } from './weights.js';
@@ -37,9 +37,9 @@ export async function computeWeightsFromFiles(o: WeightsFromFilesOptions): Promi
   if (m < 2) throw new UserInputError(`Smoothie needs at least 2 voters, got ${m}`, { file: o.generations });
   if (o.type === 'sample_dependent') {
     if (o.k === undefined || !Number.isInteger(o.k) || o.k < 1 || o.k > n) {
-      throw new UserInputError(`--k must be an integer in [1, ${n}] for sample_dependent, got ${o.k}`, { field: '--k' });
+      throw new InvalidParameterError('k', `must be an integer in [1, ${n}] for sample_dependent, got ${o.k}`);
     }
-    if (o.k > 1 && !inputs) throw new UserInputError('sample_dependent with k > 1 needs --input-embeddings', { field: '--input-embeddings' });
+    if (o.k > 1 && !inputs) throw new InvalidParameterError('inputEmbeddings', 'sample_dependent with k > 1 needs input embeddings');
   }
   const fitted = await new Smoothie({ type: o.type, k: o.k, robust: o.robust, knn: o.knn, metric: o.metric, seed: o.seed }).fit(
     { generations, inputs },
