@@ -6,7 +6,7 @@
 import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { TrialSelectionFile } from '../data/schemas.js';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 
 export interface PickRandomOptions {
   /** @default 10 */

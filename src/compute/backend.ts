@@ -4,7 +4,7 @@
  * them and never required. wasm is the default everywhere; `cpu` is the pure-JS fallback.
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 
 type Tf = typeof Tfjs;
 let tfPromise: Promise<Tf> | undefined;

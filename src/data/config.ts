@@ -1,7 +1,7 @@
 /** Dataset configs (YAML; single task or `tasks:` group) and the model groups file they point at. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import { GroupConfigSchema, ModelGroupsFileSchema, TaskConfigSchema, type TaskConfig } from './schemas.js';
 import { parseWith } from './validate.js';
 import { readYamlFile } from './yaml.js';

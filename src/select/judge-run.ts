@@ -10,7 +10,7 @@ import type { DatasetConfig } from '../data/config.js';
 import { methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
 import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import type { RunProgress } from '../llm/run-calls.js';

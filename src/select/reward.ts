@@ -8,7 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import type { JudgeSample } from './judges.js';
 import type { Selection } from './mbr.js';
 import { argmaxRows } from './text.js';

@@ -14,7 +14,7 @@ import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
 import { embedSplit } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import { COVERAGE_DEFAULTS, coverageSelect } from './coverage.js';
 import { mbrFromEmbeddings, mbrFromTexts, type MbrUtility, type Selection, type SelectionScope } from './mbr.js';
 import { inputNeighbourhoods } from './neighbours.js';
