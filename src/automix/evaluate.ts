@@ -7,7 +7,7 @@
  * the per-row oracle and every method's cost–quality curve (its candidates' test points).
  */
 import { pandasSamplePositions } from '../compute/numpy-random.js';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import type { AutomixRow } from './data.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
@@ -157,7 +157,7 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
     trainSplit: options.trainSplit ?? 'train',
     testSplit: options.testSplit ?? 'val',
     categoryScope: options.categoryScope ?? 'file',
-    seed: options.seed ?? 42,
+    seed: options.seed ?? DEFAULT_SEED,
   } satisfies AutomixEvaluation['options'];
   if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new InvalidParameterError('seeds', `must be a positive integer, got ${o.seeds}`);
   if (!Number.isInteger(o.trainSize) || o.trainSize < 1) throw new InvalidParameterError('trainSize', `must be a positive integer, got ${o.trainSize}`);

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
-import { PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
+import { CostsSchema, PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import type { AutomixRow } from './data.js';
 import { FAMILIES, POMDP_UNION, categoriesOf, type FamilyName, type Param, type TrainRows } from './methods.js';
@@ -66,7 +66,7 @@ const ParamSchema = z.union([z.number(), z.array(z.number())]);
 export const FittedMetaVerifierSchema = z.strictObject({
   method: z.enum(META_VERIFIERS),
   bins: z.number().int().positive(),
-  costs: z.strictObject({ slm: z.number(), llm: z.number(), verifier: z.number() }),
+  costs: CostsSchema,
   variant: z.enum(LIFT_VARIANTS),
   family: z.string(),
   param: ParamSchema,

@@ -8,10 +8,10 @@ import { UserInputError } from '../errors/index.js';
 /** Options whose flag is not their kebab-case name. */
 const FLAG_OF: Readonly<Record<string, string>> = {
   dataDir: '--data',
-  embedderSpec: '--embedder',
-  modelGroups: '--model-group',
-  voterModel: '--model',
-  rewardModelDir: '--reward-model',
+  sampleSize: '--label-train-sample-size',
+  verifier: '--verifier-cost',
+  slm: '--costs',
+  llm: '--costs',
 };
 
 /** The CLI flag of a library option: `k` → `--k`, `trainSize` → `--train-size`. */

@@ -11,6 +11,7 @@ import { createEmbedder } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
 import { USE_RUNTIMES } from '../embed/use/use-embedder.js';
 import { METRICS } from '../metrics/registry.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 export function outputOptions<T>(y: Argv<T>) {
   return y
@@ -60,7 +61,7 @@ export function knnOptions<T>(y: Argv<T>) {
   return y
     .option('knn', { type: 'string', default: 'auto', choices: KNN_METHODS as unknown as string[], describe: 'Neighbour search (auto: HNSW above 20,000 rows)' })
     .option('metric', { type: 'string', default: 'euclidean', choices: DISTANCE_METRICS as unknown as string[], describe: 'Input-embedding distance' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seed for every random choice (HNSW levels)' });
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed for every random choice (HNSW levels)' });
 }
 
 export interface OutputArgs {

@@ -24,6 +24,7 @@ import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
 import { InvalidParameterError } from '../errors/index.js';
 import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType, type OrtModule, type OrtSession } from './onnx.js';
+import { DEFAULT_SEED } from './rng.js';
 
 /** What computes the exact search's Gram blocks. */
 export const GRAM_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
@@ -517,7 +518,7 @@ export async function kNearest(reference: NdArray, queries: NdArray, options: Kn
   const normalise = (options.metric ?? 'euclidean') === 'cosine';
   const method = resolveKnnMethod(options.method ?? 'auto', nr);
   if (method === 'hnsw') {
-    return hnswKnn(reference, queries, k, normalise, options.seed ?? 42, { ...options.hnsw, workers: options.workers }, options.onProgress);
+    return hnswKnn(reference, queries, k, normalise, options.seed ?? DEFAULT_SEED, { ...options.hnsw, workers: options.workers }, options.onProgress);
   }
   const engine = await resolveEngine(options.engine ?? 'auto', options.backend);
   const problem = exactProblem(reference, queries, k, normalise);

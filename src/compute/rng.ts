@@ -2,6 +2,10 @@
  * The one seeded random generator (xoshiro128**, seeded through splitmix32). Every random choice in
  * the library takes one of these; nothing calls Math.random.
  */
+
+/** The seed every random choice uses when the caller names none (the reference's). */
+export const DEFAULT_SEED = 42;
+
 export class Rng {
   private s0: number;
   private s1: number;

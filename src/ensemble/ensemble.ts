@@ -15,7 +15,7 @@ import { endpointPool, LlmCallError, type ChatMessage } from '../llm/endpoint.js
 import { ModelRegistry, type ResolvedModel } from '../llm/registry.js';
 import { BUILTIN_RUNNERS, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
 import { BUILTIN_COMPONENT_TYPES, parseArchitecture, STATE_ONLY_TYPES, type Architecture, type Component } from './config.js';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { createHash } from 'node:crypto';
 import { providerEntry } from './providers.js';
 import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
@@ -195,7 +195,7 @@ export class Ensemble {
       if (stopped) break;
     }
     const all = trace.flatMap((t) => t.components);
-    const seed = this.options.seed ?? 42;
+    const seed = this.options.seed ?? DEFAULT_SEED;
     let index = 0;
     if (candidates.length > 1) {
       const query = createHash('sha256').update(JSON.stringify(messages)).digest().readUInt32LE(0);

@@ -10,7 +10,7 @@
  * verifier), a fuser bit, the judge's index / (judges − 1).
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { appendToFile } from '../data/atomic.js';
 import { readAppendLog } from '../data/json.js';
 import { UserInputError } from '../errors/index.js';
@@ -168,7 +168,7 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
   const { space } = options;
   if (space.generators.length === 0 || space.judges.length === 0) throw new UserInputError('the search space needs at least one generator and one judge model', { field: 'space' });
   if (options.dev.length === 0) throw new UserInputError('the dev set is empty', { field: 'dev' });
-  const rng = new Rng(options.seed ?? 42);
+  const rng = new Rng(options.seed ?? DEFAULT_SEED);
   const cache = options.cacheFile ? await readAppendLog<Evaluated>(options.cacheFile, (e) => e.key) : new Map<string, Evaluated>();
   const evaluated: Evaluated[] = [];
   let calls = 0;

@@ -10,7 +10,7 @@ import { STATUS_CODES } from 'node:http';
 import OpenAI, { APIConnectionError, APIError } from 'openai';
 import PQueue from 'p-queue';
 import { z } from 'zod';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { EmptyAnswerError, LlmCallError, UserInputError } from '../errors/index.js';
 import type { ResolvedModel } from './registry.js';
 
@@ -189,7 +189,7 @@ export class Endpoint {
 
   constructor(
     readonly model: ResolvedModel,
-    private readonly rng: Rng = new Rng(42),
+    private readonly rng: Rng = new Rng(DEFAULT_SEED),
   ) {
     this.keys = [...model.keys];
     const rate = model.requests_per_minute;
@@ -333,7 +333,7 @@ export function endpointPool(
   return (name) => {
     let e = endpoints.get(name);
     if (!e) {
-      e = new Endpoint(resolve(name), new Rng(options.seed ?? 42));
+      e = new Endpoint(resolve(name), new Rng(options.seed ?? DEFAULT_SEED));
       endpoints.set(name, e);
     }
     return e;

@@ -11,6 +11,7 @@ import { datasetSplitPath, modelGenerationsPath, promptGenerationsPath, type Run
 import { modelGroup } from '../data/config.js';
 import type { DatasetRow } from '../data/schemas.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 export interface GenerationSettings {
   /** Generations per prompt (the reference's `--n_generations`). @default 1 */
@@ -64,7 +65,7 @@ function validated(settings: GenerationSettings): Required<Omit<GenerationSettin
   if (settings.limit !== undefined && (!Number.isInteger(settings.limit) || settings.limit < 1)) {
     throw new InvalidParameterError('limit', `must be a positive integer, got ${settings.limit}`);
   }
-  return { nGenerations: g, temperature, seed: settings.seed ?? 42, limit: settings.limit, maxTokens: settings.maxTokens };
+  return { nGenerations: g, temperature, seed: settings.seed ?? DEFAULT_SEED, limit: settings.limit, maxTokens: settings.maxTokens };
 }
 
 /** The generation jobs of one split for one voter mode. */

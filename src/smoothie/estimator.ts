@@ -13,6 +13,7 @@ import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { NotFittedError, UserInputError, InvalidParameterError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
 export type SmoothieType = (typeof SMOOTHIE_TYPES)[number];
@@ -22,7 +23,7 @@ export const SmoothieOptionsSchema = z
     /** Global weights for every sample (`sample_independent`) or per-sample neighbourhoods. */
     type: z.enum(SMOOTHIE_TYPES),
     /** Neighbourhood size for `sample_dependent` (the sample itself included at test time). */
-    k: z.number().int().positive().optional(),
+    k: z.number().int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }).optional(),
     /** Replace non-positive/undefined error estimates (see `weightsFromErrors`). @default false */
     robust: z.boolean().default(false),
     /** @default 'auto' */
@@ -30,7 +31,7 @@ export const SmoothieOptionsSchema = z
     /** Input-embedding metric for neighbourhoods. @default 'euclidean' (the reference's) */
     metric: z.enum(DISTANCE_METRICS).default('euclidean'),
     /** Seeds the HNSW graph. @default 42 */
-    seed: z.number().int().default(42),
+    seed: z.number().int().default(DEFAULT_SEED),
   })
   .refine((o) => o.type === 'sample_independent' || o.k !== undefined, {
     message: 'k is required for sample_dependent',
@@ -38,6 +39,26 @@ export const SmoothieOptionsSchema = z
   });
 export type SmoothieOptions = z.input<typeof SmoothieOptionsSchema>;
 export type ResolvedSmoothieOptions = z.output<typeof SmoothieOptionsSchema>;
+
+/**
+ * The hyperparameters checked, defaults filled in: the one place `k` and its friends are validated
+ * (the estimator, `runSmoothie` and `computeWeightsFromFiles` all call it). With `n`, a
+ * sample_dependent `k` must not exceed it (`rows` names what n counts in the message).
+ * @throws InvalidParameterError naming the option
+ */
+export function parseSmoothieOptions(options: SmoothieOptions, n?: number, rows = 'samples'): ResolvedSmoothieOptions {
+  const parsed = SmoothieOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const got = issue.path[0] === 'k' && options.k !== undefined ? `, got ${options.k}` : '';
+    throw new InvalidParameterError(issue.path.join('.') || 'options', `${issue.message}${got}`);
+  }
+  const o = parsed.data;
+  if (o.type === 'sample_dependent' && n !== undefined && (o.k as number) > n) {
+    throw new InvalidParameterError('k', `${o.k} exceeds the ${n} ${rows}`);
+  }
+  return o;
+}
 
 /** An embedding array: an NdArray, or what `readNpy()` / `readArrowMatrix()` return (float32 or float64 data). */
 export type EmbeddingArray = NdArray | { readonly data: ArrayLike<number | bigint> & { readonly length: number }; readonly shape: readonly number[]; readonly dtype?: string };
@@ -82,14 +103,7 @@ const decodeFloat = (v: JsonFloat): number => (typeof v === 'number' ? v : Numbe
 const FittedSmoothieJsonSchema = z.object({
   format: z.literal('smoothie-router/fitted-smoothie'),
   version: z.literal(1),
-  options: z.object({
-    type: z.enum(SMOOTHIE_TYPES),
-    k: z.number().int().positive().optional(),
-    robust: z.boolean(),
-    knn: z.enum(KNN_METHODS),
-    metric: z.enum(DISTANCE_METRICS),
-    seed: z.number().int(),
-  }),
+  options: SmoothieOptionsSchema,
   nVoters: z.number().int().min(1),
   /** Weights of the fitted rows. */
   weights: z.array(z.array(JsonFloatSchema)),
@@ -134,13 +148,8 @@ export class Smoothie {
     if (generations.shape.length !== 3) {
       throw new InvalidParameterError('generations', `must be (n, m, d), got [${generations.shape.join(', ')}]`);
     }
-    const parsed = SmoothieOptionsSchema.safeParse(this.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InvalidParameterError(issue.path.join('.') || 'options', issue.message);
-    }
-    const opts = parsed.data;
     const [n, m] = generations.shape;
+    const opts = parseSmoothieOptions(this.params, n);
     const t0 = performance.now();
     const P = pairwiseSquaredDistances(generations);
     if (opts.type === 'sample_independent') {
@@ -151,7 +160,6 @@ export class Smoothie {
       return new FittedSmoothie(opts, m, weights, { global, timings: { knnSeconds: 0, weightSeconds: seconds(t0) } });
     }
     const k = opts.k as number;
-    if (k > n) throw new InvalidParameterError('k', `k=${k} exceeds the number of samples n=${n}`);
     let neighbours: Neighbours | undefined;
     let knnSeconds = 0;
     if (k > 1) {

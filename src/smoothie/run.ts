@@ -4,34 +4,29 @@
  */
 import { existsSync } from 'node:fs';
 import type { Backend } from '../compute/backend.js';
-import { resolveKnnMethod, type DistanceMetric, type KnnMethod, type Neighbours } from '../compute/knn.js';
+import { resolveKnnMethod, type Neighbours } from '../compute/knn.js';
 import type { NdArray } from '../compute/ndarray.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { changedSettings, writeSelectionFile } from '../data/selection.js';
-import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
+import { methodDir, smoothieFileName, type RunDirs, type VoterMode } from '../data/paths.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
-import { Smoothie, type SmoothieType } from './estimator.js';
+import { parseSmoothieOptions, Smoothie, type SmoothieOptions } from './estimator.js';
 import { voterCountWarnings } from './weights.js';
 import { summariseSelection, summaryHeatmap, type SelectionSummary } from './summary.js';
 
 export type Regime = 'test_time' | 'train_time';
 
-export interface SmoothieRunOptions {
+/** The run's files and settings, and Smoothie's hyperparameters (`SmoothieOptions`, declared once by its schema). */
+export interface SmoothieRunOptions extends SmoothieOptions {
   readonly config: DatasetConfig;
   readonly mode: VoterMode;
   readonly dirs: RunDirs;
-  readonly type: SmoothieType;
-  readonly k?: number;
   /** @default 'test_time' */
   readonly regime?: Regime;
-  readonly robust?: boolean;
-  readonly knn?: KnnMethod;
-  readonly metric?: DistanceMetric;
-  readonly seed?: number;
   /** Overwrite an existing output (otherwise the run is skipped, as the reference does). */
   readonly redo?: boolean;
   /** Embeds inputs and generations; not needed with precomputed embeddings. */
@@ -85,13 +80,10 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
   const n = test.rows.length;
   const m = test.table.voters.length;
-  if (opts.type === 'sample_dependent') {
-    if (opts.k === undefined || !Number.isInteger(opts.k) || opts.k < 1) {
-      throw new InvalidParameterError('k', `must be a positive integer for sample_dependent, got ${opts.k}`);
-    }
-  }
+  const hyper = { type: opts.type, k: opts.type === 'sample_dependent' ? opts.k : undefined, robust: opts.robust, knn: opts.knn, metric: opts.metric, seed: opts.seed };
+  parseSmoothieOptions(hyper);
   const train = regime === 'train_time' ? await loadSplitData(opts.config, opts.mode, opts.dirs, 'train') : undefined;
-  checkK(opts, train ? train.rows.length : n, train ? 'train' : 'test');
+  const params = parseSmoothieOptions(hyper, train ? train.rows.length : n, `samples of the ${train ? 'train' : 'test'} split`);
   const warnings = [...new Set([...test.warnings, ...(train?.warnings ?? [])])];
   if (opts.type === 'sample_independent' && opts.k !== undefined) {
     warnings.push(`--k ${opts.k} is ignored: sample_independent fits one weight vector on all samples (use --type sample_dependent for neighbourhoods)`);
@@ -100,9 +92,9 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   let replaced: string | undefined;
   if (!opts.redo && existsSync(outputFile)) {
     replaced = await changedSettings(outputFile, {
-      robust: opts.robust ?? false,
-      metric: opts.metric ?? 'euclidean',
-      seed: opts.seed ?? 42,
+      robust: params.robust,
+      metric: params.metric,
+      seed: params.seed,
       embedder: embedderInfo,
     });
     if (replaced === undefined) {
@@ -110,14 +102,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     }
   }
 
-  const estimator = new Smoothie({
-    type: opts.type,
-    k: opts.type === 'sample_dependent' ? opts.k : undefined,
-    robust: opts.robust ?? false,
-    knn: opts.knn ?? 'auto',
-    metric: opts.metric ?? 'euclidean',
-    seed: opts.seed ?? 42,
-  });
+  const estimator = new Smoothie(params);
   const knnProgress = (done: number, total: number): void => opts.onProgress?.({ stage: 'neighbours', done, total });
   const te = performance.now();
   let weights: NdArray<Float64Array>;
@@ -159,7 +144,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     referenceRows = train.rows.length;
   }
 
-  const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(opts.knn ?? 'auto', referenceRows) : undefined;
+  const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(params.knn, referenceRows) : undefined;
   const rows: number[][] = [];
   for (let s = 0; s < n; s++) rows.push(Array.from(weights.data.subarray(s * m, (s + 1) * m)));
   const compute = neighbours?.compute ?? null;
@@ -173,10 +158,10 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       type: opts.type,
       regime,
       k: opts.type === 'sample_dependent' ? (opts.k ?? null) : null,
-      robust: opts.robust ?? false,
-      metric: opts.metric ?? 'euclidean',
+      robust: params.robust,
+      metric: params.metric,
       knn: knn ?? null,
-      seed: opts.seed ?? 42,
+      seed: params.seed,
       embedder: embedderInfo,
       backend: opts.backend?.name ?? null,
       compute,
@@ -208,10 +193,4 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
 function requireEmbedder(opts: SmoothieRunOptions): Embedder {
   if (!opts.embedder) throw new InvalidParameterError('embedder', 'an embedder or precomputed embeddings are required');
   return opts.embedder;
-}
-
-function checkK(opts: SmoothieRunOptions, n: number, split: Split): void {
-  if (opts.type === 'sample_dependent' && (opts.k as number) > n) {
-    throw new InvalidParameterError('k', `${opts.k} exceeds the ${n} samples of the ${split} split`);
-  }
 }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 import { createProgress } from '../progress.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type RunArgs = ArgumentsCamelCase<OutputArgs & { config: string; input: string; models: string }>;
 
@@ -112,7 +113,7 @@ const searchCommand: CommandModule<object, SearchArgs> = {
       .option('max-calls', { type: 'number', describe: 'Stop once the dev-set calls reach this' })
       .option('max-cost', { type: 'number', describe: "Stop once the dev-set cost (models.yaml 'cost') reaches this" })
       .option('method', { choices: ['random', 'bayes'] as const, describe: "default: an Archon config's search_algorithm_choice, else bayes" })
-      .option('seed', { type: 'number', default: 42 })
+      .option('seed', { type: 'number', default: DEFAULT_SEED })
       .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
       .option('models', { type: 'string', default: 'models.yaml' })) as unknown as CommandModule<object, SearchArgs>['builder'],
   handler: async (args) => {

@@ -7,6 +7,7 @@ import { generateCandidates, type GenerateResult } from '../../llm/generate-cand
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
 import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type GenerateArgs = ArgumentsCamelCase<
   DatasetArgs &
@@ -32,7 +33,7 @@ function builder(y: Argv) {
     .option('n-generations', { type: 'number', default: 1, describe: 'Generations per prompt (needs --temperature > 0 above 1)' })
     .option('temperature', { type: 'number', default: 0, describe: 'Sampling temperature (0: greedy, as the reference)' })
     .option('max-tokens', { type: 'number', describe: "Tokens per answer (default: the task's max_new_tokens)" })
-    .option('seed', { type: 'number', default: 42, describe: 'Sent as the request seed (+ generation index); also seeds retry jitter' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Sent as the request seed (+ generation index); also seeds retry jitter' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the calls and prompt tokens it would take, call nothing' })
     .option('limit', { type: 'number', describe: 'Only the first N samples: fills the cache, shows answers, writes no file' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })

@@ -5,6 +5,7 @@ import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.
 import { loadModelRegistry } from '../../llm/registry.js';
 import { runPeerReview, runRewardRank, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
 import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type JudgeArgs = DatasetArgs &
   OutputArgs & {
@@ -59,7 +60,7 @@ function common<T>(y: Argv<T>) {
   return outputOptions(datasetOptions(y))
     .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (name → endpoint, key env vars, limits, cost)' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seeds the retry jitter' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seeds the retry jitter' })
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 

@@ -24,6 +24,7 @@ import {
   type OutputArgs,
 } from '../options.js';
 import { printMethodRuns } from '../report.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type SelectArgs = DatasetArgs &
   OutputArgs &
@@ -70,7 +71,7 @@ export async function runSelectCommand(method: SelectMethod, args: SelectArgs): 
 
 function common<T>(y: Argv<T>) {
   return embedderOptions(outputOptions(datasetOptions(y)))
-    .option('seed', { type: 'number', default: 42, describe: 'Seed for every random choice (HNSW levels of the neighbour search)' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed for every random choice (HNSW levels of the neighbour search)' })
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 
