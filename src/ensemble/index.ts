@@ -4,4 +4,5 @@ export { parseArchitecture, expandMoa, ArchitectureSchema, ArchitectureFileSchem
 export { BUILTIN_RUNNERS, listCandidates, parseRanking, parseCritiques, type Candidate as EnsembleCandidate, type ComponentRunner, type ComponentContext, type ComponentOutput, type LayerInput } from './components.js';
 export { PROVIDERS } from './providers.js';
 export { runEnsembleBench, extractAnswer, BENCHMARKS, type BenchmarkName, type BenchOptions, type BenchSummary } from './benchmarks.js';
-export { searchArchitectures, architectureOf, encode, gpPredict, expectedImprovement, paretoOf, type SearchSpace, type SearchOptions, type SearchResult, type Evaluated, type Genes, type DevExample } from './search.js';
+export { searchArchitectures, SearchSpaceSchema, architectureOf, encode, gpPredict, expectedImprovement, paretoOf, type SearchSpace, type SearchOptions, type SearchResult, type Evaluated, type Genes, type DevExample } from './search.js';
+export { loadSearchSetup, searchToFiles, SEARCH_SCORERS, type SearchScorer, type SearchSetup, type SearchFilesOptions, type SearchFilesResult } from './search-files.js';

@@ -18,7 +18,9 @@ import { parseSmoothieOptions, Smoothie, type SmoothieOptions } from './estimato
 import { voterCountWarnings } from './weights.js';
 import { summariseSelection, summaryHeatmap, type SelectionSummary } from './summary.js';
 
-export type Regime = 'test_time' | 'train_time';
+/** Learn the weights from the test generations, or from train neighbours. */
+export const REGIMES = ['test_time', 'train_time'] as const;
+export type Regime = (typeof REGIMES)[number];
 
 /** The run's files and settings, and Smoothie's hyperparameters (`SmoothieOptions`, declared once by its schema). */
 export interface SmoothieRunOptions extends SmoothieOptions {

@@ -1,12 +1,11 @@
 /** `smoothie generate`: candidate generations from OpenAI-compatible endpoints, into the files `smoothie run` reads. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadDatasetConfig } from '../../data/config.js';
 import type { Split } from '../../data/paths.js';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { generateCandidates, type GenerateResult } from '../../llm/generate-candidates.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
-import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, outputOptions, type DatasetArgs, type OutputArgs } from '../options.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type GenerateArgs = ArgumentsCamelCase<
@@ -61,17 +60,16 @@ function printResult(result: GenerateResult, args: GenerateArgs): void {
 }
 
 async function handler(args: GenerateArgs): Promise<void> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+  const runs = await datasetRuns(args);
   const registry = await loadModelRegistry(args.models);
   const cache = await GenerationCache.open(args['cache-file']);
   const splits: Split[] = args.split === 'both' ? ['train', 'test'] : [args.split];
   const progress = createProgress({ quiet: args.quiet || args.json || args['dry-run'] });
-  const results: GenerateResult[] = [];
+  let results: GenerateResult[] = [];
   try {
-    for (const mode of modes) {
+    results = await runs.each(async ({ config, mode, dirs }) => {
       const started = performance.now();
-      const result = await generateCandidates(config, mode, runDirs(args), {
+      const result = await generateCandidates(config, mode, dirs, {
         registry,
         cache,
         splits,
@@ -91,9 +89,9 @@ async function handler(args: GenerateArgs): Promise<void> {
         },
       });
       progress.stop();
-      results.push(result);
       if (!args.json && !args.quiet) printResult(result, args);
-    }
+      return result;
+    });
   } finally {
     progress.stop();
     await cache.close();

@@ -5,7 +5,6 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createBackend, type Backend } from '../../compute/backend.js';
-import { loadDatasetConfig } from '../../data/config.js';
 import type { Embedder } from '../../embed/types.js';
 import { COVERAGE_DEFAULTS } from '../../select/coverage.js';
 import { MBR_UTILITIES, SELECTION_SCOPES, type MbrUtility, type SelectionScope } from '../../select/mbr.js';
@@ -17,8 +16,7 @@ import {
   embedderFromArgs,
   embedderOptions,
   outputOptions,
-  runDirs,
-  voterModes,
+  datasetRuns,
   type DatasetArgs,
   type EmbedderArgs,
   type OutputArgs,
@@ -39,9 +37,7 @@ type SelectArgs = DatasetArgs &
   };
 
 export async function runSelectCommand(method: SelectMethod, args: SelectArgs): Promise<SelectRunResult[]> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
-  const dirs = runDirs(args);
+  const runs = await datasetRuns(args);
   const opts = {
     method,
     utility: args.utility as MbrUtility | undefined,
@@ -55,17 +51,15 @@ export async function runSelectCommand(method: SelectMethod, args: SelectArgs): 
   };
   let backend: Backend | undefined;
   let embedder: Embedder | undefined;
-  const results: SelectRunResult[] = [];
   try {
     if (needsEmbedder(opts)) {
       backend = await createBackend(args.backend);
       embedder = await embedderFromArgs(args, backend);
     }
-    for (const mode of modes) results.push(await runSelect({ ...opts, config, mode, dirs, embedder, backend }));
+    return await runs.each((run) => runSelect({ ...opts, ...run, embedder, backend }));
   } finally {
     await embedder?.dispose?.();
   }
-  return results;
 }
 
 
