@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { VoterMode } from '../../data/paths.js';
 import { evaluateMethods, writeScoresChart, writeScoresFiles, type EvaluationResult } from '../../evaluate/index.js';
-import { datasetOptions, datasetRuns, taskMetricOption, outputOptions, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, taskMetricOption, outputOptions, type InferredArgs } from '../options.js';
 
 /** Exit code when some method files were skipped (each printed on stderr). */
 export const EXIT_SKIPPED_FILES = 3;
@@ -11,7 +11,7 @@ function builder(y: Argv) {
   return taskMetricOption(outputOptions(datasetOptions(y)));
 }
 
-type EvaluateArgs = ArgumentsCamelCase<DatasetArgs & OutputArgs & { readonly 'task-metric'?: string }>;
+type EvaluateArgs = InferredArgs<typeof builder>;
 
 const fmt = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(4));
 
@@ -42,7 +42,7 @@ function describeMode(mode: VoterMode): string {
   return mode.kind === 'multi-model' ? `model group ${mode.group}` : `model ${mode.model} (prompts)`;
 }
 
-async function handler(args: EvaluateArgs): Promise<void> {
+async function handler(args: ArgumentsCamelCase<EvaluateArgs>): Promise<void> {
   const runs = await datasetRuns(args);
   const summaries: unknown[] = [];
   let skipped = 0;
@@ -85,6 +85,6 @@ async function handler(args: EvaluateArgs): Promise<void> {
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'Score every method and voter against the labels (writes scores.json, sample_scores.json, scores.svg)',
-  builder: builder as unknown as CommandModule<object, EvaluateArgs>['builder'],
+  builder,
   handler,
 };

@@ -5,25 +5,8 @@ import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.
 import { generateCandidates, type GenerateResult } from '../../llm/generate-candidates.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
-import { datasetOptions, datasetRuns, outputOptions, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, outputOptions, type InferredArgs } from '../options.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
-
-type GenerateArgs = ArgumentsCamelCase<
-  DatasetArgs &
-    OutputArgs & {
-      models: string;
-      split: 'train' | 'test' | 'both';
-      'n-generations': number;
-      temperature: number;
-      'max-tokens'?: number;
-      seed: number;
-      'dry-run': boolean;
-      limit?: number;
-      'cache-file': string;
-      'allow-empty': boolean;
-      redo: boolean;
-    }
->;
 
 function builder(y: Argv) {
   return outputOptions(datasetOptions(y))
@@ -44,7 +27,9 @@ function builder(y: Argv) {
     });
 }
 
-function printResult(result: GenerateResult, args: GenerateArgs): void {
+type GenerateArgs = InferredArgs<typeof builder>;
+
+function printResult(result: GenerateResult, args: ArgumentsCamelCase<GenerateArgs>): void {
   const { estimate } = result;
   if (args['dry-run']) {
     process.stdout.write(
@@ -59,7 +44,7 @@ function printResult(result: GenerateResult, args: GenerateArgs): void {
   for (const p of result.preview) process.stdout.write(`  [${p.model}, ${p.label}] ${JSON.stringify(p.text.length > 120 ? `${p.text.slice(0, 120)}…` : p.text)}\n`);
 }
 
-async function handler(args: GenerateArgs): Promise<void> {
+async function handler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
   const runs = await datasetRuns(args);
   const registry = await loadModelRegistry(args.models);
   const cache = await GenerationCache.open(args['cache-file']);
@@ -102,6 +87,6 @@ async function handler(args: GenerateArgs): Promise<void> {
 export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
   describe: 'Generate candidates with OpenAI-compatible endpoints (models.yaml) into the generation files smoothie run reads',
-  builder: builder as unknown as CommandModule<object, GenerateArgs>['builder'],
+  builder,
   handler,
 };
