@@ -50,5 +50,4 @@ export { pickRandom, type PickRandomOptions } from './baselines/pick-random.js';
 export { pickLongest, type PickLongestOptions } from './baselines/pick-longest.js';
 
 // Errors.
-export { SmoothieError, UserInputError, NotFittedError, type UserInputErrorDetails } from './errors/index.js';
-export { LlmCallError } from './llm/endpoint.js';
+export { SmoothieError, UserInputError, InvalidParameterError, NotFittedError, LlmCallError, type UserInputErrorDetails, type SmoothieErrorOptions } from './errors/index.js';

@@ -21,6 +21,7 @@ const ROOT_NAMES = [
   'Ensemble',
   'FittedMetaVerifier',
   'FittedSmoothie',
+  'InvalidParameterError',
   'LlmCallError',
   'MetaVerifier',
   'ModelRegistry',

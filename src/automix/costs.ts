@@ -9,13 +9,14 @@
  * once verification is paid: IBC over the escalation cost only, (avg_perf − slm_perf) / (share · c_llm),
  * against slope (llm_perf − slm_perf) / c_llm, so routing everything (or a random share) scores 0.
  */
-import { UserInputError } from '../errors/index.js';
+import { z } from 'zod';
+import { InvalidParameterError } from '../errors/index.js';
 
-export interface Costs {
-  readonly slm: number;
-  readonly llm: number;
-  readonly verifier: number;
-}
+const cost = z.number({ error: 'cost must be a positive number' }).refine((v) => Number.isFinite(v) && v > 0, { error: 'cost must be a positive number' });
+
+/** What a query costs: the small model's answer, the large model's, one verification. One schema for every costs object (router configs, fitted meta-verifiers). */
+export const CostsSchema = z.strictObject({ slm: cost, llm: cost, verifier: cost });
+export type Costs = Readonly<z.infer<typeof CostsSchema>>;
 
 /** The paper's costs: SLM 1, LLM 50, a verification 1. */
 export const PAPER_COSTS: Costs = { slm: 1, llm: 50, verifier: 1 };
@@ -23,11 +24,12 @@ export const PAPER_COSTS: Costs = { slm: 1, llm: 50, verifier: 1 };
 export const LIFT_VARIANTS = ['reference', 'verifier-neutral'] as const;
 export type LiftVariant = (typeof LIFT_VARIANTS)[number];
 
+/** Costs the lift can use: each positive (`CostsSchema`), the LLM dearer than the SLM. @throws InvalidParameterError naming the cost */
 export function validateCosts(costs: Costs): Costs {
   for (const [name, value] of Object.entries(costs)) {
-    if (!Number.isFinite(value) || value <= 0) throw new UserInputError(`cost must be a positive number, got ${value}`, { field: `--${name === 'verifier' ? 'verifier-cost' : 'costs'}` });
+    if (!cost.safeParse(value).success) throw new InvalidParameterError(name, `cost must be a positive number, got ${value}`);
   }
-  if (costs.llm <= costs.slm) throw new UserInputError(`the LLM must cost more than the SLM (got ${costs.slm}, ${costs.llm})`, { field: '--costs' });
+  if (costs.llm <= costs.slm) throw new InvalidParameterError('costs', `the LLM must cost more than the SLM (got ${costs.slm}, ${costs.llm})`);
   return costs;
 }
 

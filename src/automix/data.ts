@@ -5,7 +5,9 @@
  * `<slm>_f1`, `<slm>_ver`, `p_ver_<…>`. Missing scores are computed from the answers; a missing
  * confidence is computed from the verification samples.
  */
+import { z } from 'zod';
 import { readJsonl } from '../data/json.js';
+import { parseWith } from '../data/validate.js';
 import { UserInputError } from '../errors/index.js';
 import { scoreAutomixAnswer } from './scoring.js';
 import { verifierConfidence } from './verify.js';
@@ -27,17 +29,45 @@ export interface AutomixColumns {
 
 export const DEFAULT_COLUMNS: AutomixColumns = { slm: 'llama13b', llm: 'llama70b' };
 
-export interface AutomixRow {
-  readonly id: string;
-  readonly dataset: string;
-  readonly split: string;
-  readonly slmScore: number;
-  readonly llmScore: number;
+/** A score or a confidence: a number in [0, 1] (true/false count as 1/0). */
+const Unit = z.unknown().transform((value, ctx) => {
+  const x = typeof value === 'boolean' ? Number(value) : value;
+  if (typeof x === 'number' && Number.isFinite(x) && x >= 0 && x <= 1) return x;
+  ctx.addIssue({ code: 'custom', message: `expected a number in [0, 1], got ${JSON.stringify(value)}` });
+  return z.NEVER;
+});
+
+/** One AutoMix row as the methods use it. */
+export const AutomixRowSchema = z.object({
+  id: z.string(),
+  dataset: z.string(),
+  split: z.string(),
+  slmScore: z.number(),
+  llmScore: z.number(),
   /** Verifier confidence p ∈ [0, 1]. */
-  readonly confidence: number;
-  readonly slmAnswer: string;
+  confidence: z.number().min(0).max(1),
+  slmAnswer: z.string(),
   /** Kept for the categories and replays; any other column is dropped. */
-  readonly category?: string;
+  category: z.string().optional(),
+});
+export type AutomixRow = Readonly<z.infer<typeof AutomixRowSchema>>;
+
+const Text = z.string({ error: (issue) => (issue.input === undefined ? 'missing' : `expected a string, got ${issue.input === null ? 'null' : typeof issue.input}`) });
+
+/**
+ * A line of the file with these column names. A score or confidence that is absent (or null) is
+ * computed: from the answers (which are then required) or from the verification samples.
+ */
+export function automixLineSchema(c: Required<AutomixColumns>) {
+  return z.looseObject({
+    dataset: Text,
+    [c.slmScore]: Unit.nullish(),
+    [c.llmScore]: Unit.nullish(),
+    [c.confidence]: Unit.nullish(),
+    [c.verifications]: z.array(z.string({ error: 'expected a list of verification texts' }).nullable(), { error: 'expected a list of verification texts' }).nullish(),
+    id: z.unknown().refine((v) => v !== undefined, { error: 'missing' }),
+    split: Text,
+  });
 }
 
 export interface AutomixData {
@@ -62,21 +92,11 @@ export function resolveColumns(c: Partial<AutomixColumns> = {}): Required<Automi
 
 type Raw = Record<string, unknown>;
 
-function field(raw: Raw, name: string, file: string, line: number): unknown {
-  if (!(name in raw) || raw[name] === undefined) throw new UserInputError('missing', { file, row: line, field: name });
-  return raw[name];
-}
-
+/** A text column that only some rows need (the answers when a score is computed). */
 function text(raw: Raw, name: string, file: string, line: number): string {
-  const v = field(raw, name, file, line);
-  if (typeof v !== 'string') throw new UserInputError(`expected a string, got ${v === null ? 'null' : typeof v}`, { file, row: line, field: name });
-  return v;
-}
-
-function number01(value: unknown, file: string, line: number, name: string): number {
-  const x = typeof value === 'boolean' ? Number(value) : value;
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || x > 1) throw new UserInputError(`expected a number in [0, 1], got ${JSON.stringify(value)}`, { file, row: line, field: name });
-  return x;
+  const parsed = Text.safeParse(raw[name]);
+  if (!parsed.success) throw new UserInputError(parsed.error.issues[0].message, { file, row: line, field: name });
+  return parsed.data;
 }
 
 /**
@@ -94,12 +114,13 @@ export async function loadAutomixData(file: string, columns: Partial<AutomixColu
   if (lines.length === 0) throw new UserInputError('the file has no rows', { file });
   let anyVerificationsParsed = false;
   let computedConfidence = false;
-  const rows = lines.map(({ line, value }) => {
+  const LineSchema = automixLineSchema(c);
+  const rows = lines.map(({ line, value }): AutomixRow => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserInputError('expected a JSON object', { file, row: line });
-    const raw = value as Raw;
-    const dataset = text(raw, 'dataset', file, line);
+    const raw: Raw = parseWith(LineSchema, value, { file, row: line });
+    const dataset = raw.dataset as string;
     const score = (column: string, answerColumn: string): number => {
-      if (raw[column] !== undefined && raw[column] !== null) return number01(raw[column], file, line, column);
+      if (raw[column] !== undefined && raw[column] !== null) return raw[column] as number;
       const answer = text(raw, answerColumn, file, line);
       const gold = text(raw, 'output', file, line);
       const question = text(raw, 'question', file, line);
@@ -113,15 +134,12 @@ export async function loadAutomixData(file: string, columns: Partial<AutomixColu
     };
     let confidence: number;
     if (raw[c.confidence] !== undefined && raw[c.confidence] !== null) {
-      confidence = number01(raw[c.confidence], file, line, c.confidence);
+      confidence = raw[c.confidence] as number;
       anyVerificationsParsed = true;
     } else {
       const samples = raw[c.verifications];
       if (samples === undefined) {
         throw new UserInputError(`no verifier confidence: give '${c.confidence}' or the verification samples '${c.verifications}'`, { file, row: line, field: c.verifications });
-      }
-      if (samples !== null && (!Array.isArray(samples) || samples.some((s) => s !== null && typeof s !== 'string'))) {
-        throw new UserInputError('expected a list of verification texts', { file, row: line, field: c.verifications });
       }
       const v = verifierConfidence(samples as (string | null)[] | null);
       computedConfidence = true;
@@ -129,9 +147,9 @@ export async function loadAutomixData(file: string, columns: Partial<AutomixColu
       confidence = v.p;
     }
     return {
-      id: String(field(raw, 'id', file, line)),
+      id: String(raw.id),
       dataset,
-      split: text(raw, 'split', file, line),
+      split: raw.split as string,
       slmScore: score(c.slmScore, `${c.slm}_pred_ans`),
       llmScore: score(c.llmScore, `${c.llm}_pred_ans`),
       confidence,

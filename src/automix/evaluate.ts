@@ -7,8 +7,8 @@
  * the per-row oracle and every method's cost–quality curve (its candidates' test points).
  */
 import { pandasSamplePositions } from '../compute/numpy-random.js';
-import { Rng } from '../compute/rng.js';
-import { UserInputError } from '../errors/index.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import type { AutomixRow } from './data.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type ScoredRows } from './costs.js';
@@ -166,14 +166,14 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
     trainSplit: options.trainSplit ?? 'train',
     testSplit: options.testSplit ?? 'val',
     categoryScope: options.categoryScope ?? 'file',
-    seed: options.seed ?? 42,
+    seed: options.seed ?? DEFAULT_SEED,
   } satisfies AutomixEvaluation['options'];
-  if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new UserInputError(`must be a positive integer, got ${o.seeds}`, { field: '--seeds' });
-  if (!Number.isInteger(o.trainSize) || o.trainSize < 1) throw new UserInputError(`must be a positive integer, got ${o.trainSize}`, { field: '--train-size' });
+  if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new InvalidParameterError('seeds', `must be a positive integer, got ${o.seeds}`);
+  if (!Number.isInteger(o.trainSize) || o.trainSize < 1) throw new InvalidParameterError('trainSize', `must be a positive integer, got ${o.trainSize}`);
   const fileThresholds = categoryThresholds(rows.map((r) => r.slmScore), rows.map((r) => r.llmScore));
   const present = [...new Set(rows.map((r) => r.dataset))];
   const datasets = options.datasets ?? present;
-  for (const d of datasets) if (!present.includes(d)) throw new UserInputError(`unknown dataset '${d}' (in the file: ${present.join(', ')})`, { file: options.source, field: '--datasets' });
+  for (const d of datasets) if (!present.includes(d)) throw new InvalidParameterError('datasets', `unknown dataset '${d}' (in the file: ${present.join(', ')})`, { file: options.source });
   const rng = new Rng(o.seed);
   const results = datasets.map((dataset): DatasetResult => {
     const train = rows.filter((r) => r.dataset === dataset && r.split === o.trainSplit);

@@ -7,7 +7,7 @@
  */
 import { readJsonl, writeJsonl } from '../data/json.js';
 import { loadTemplateFile, renderTemplate, shippedPath } from '../data/templates.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { runGenerationCalls, type GenerationCall, type RunProgress } from '../llm/run-calls.js';
@@ -68,7 +68,7 @@ export async function generateAutomixData(inputFile: string, out: string, option
   const rows = await readQuestions(inputFile);
   const columns = resolveColumns({ slm: options.slm, llm: options.llm });
   const k = options.k ?? 8;
-  if (!Number.isInteger(k) || k < 1) throw new UserInputError(`must be a positive integer, got ${k}`, { field: '--k' });
+  if (!Number.isInteger(k) || k < 1) throw new InvalidParameterError('k', `must be a positive integer, got ${k}`);
   options.registry.resolve(options.slmModel);
   options.registry.resolve(options.llmModel);
   const answerFile = options.answerTemplate ?? DEFAULT_ANSWER_TEMPLATE;

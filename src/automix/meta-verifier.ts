@@ -8,8 +8,8 @@
  *   const escalations = fitted.decide(testRows);
  */
 import { z } from 'zod';
-import { UserInputError } from '../errors/index.js';
-import { PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { CostsSchema, PAPER_COSTS, LIFT_VARIANTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant } from './costs.js';
 import { categoryThresholds, type CategoryThresholds } from './categories.js';
 import type { AutomixRow } from './data.js';
 import { FAMILIES, POMDP_UNION, categoriesOf, type FamilyName, type Param, type TrainRows } from './methods.js';
@@ -66,7 +66,7 @@ const ParamSchema = z.union([z.number(), z.array(z.number())]);
 export const FittedMetaVerifierSchema = z.strictObject({
   method: z.enum(META_VERIFIERS),
   bins: z.number().int().positive(),
-  costs: z.strictObject({ slm: z.number(), llm: z.number(), verifier: z.number() }),
+  costs: CostsSchema,
   variant: z.enum(LIFT_VARIANTS),
   family: z.string(),
   param: ParamSchema,
@@ -145,9 +145,9 @@ export class MetaVerifier {
   fit(trainRows: TrainRows | readonly AutomixRow[]): FittedMetaVerifier {
     const train = isTrainRows(trainRows) ? trainRows : trainRowsOf(trainRows);
     const { method } = this.params;
-    if (!(META_VERIFIERS as readonly string[]).includes(method)) throw new UserInputError(`unknown meta-verifier '${method}' (valid: ${META_VERIFIERS.join(', ')})`, { field: '--methods' });
+    if (!(META_VERIFIERS as readonly string[]).includes(method)) throw new InvalidParameterError('methods', `unknown meta-verifier '${method}' (valid: ${META_VERIFIERS.join(', ')})`);
     const bins = this.params.bins ?? 8;
-    if (!Number.isInteger(bins) || bins < 2) throw new UserInputError(`bins must be an integer ≥ 2, got ${bins}`, { field: '--bins' });
+    if (!Number.isInteger(bins) || bins < 2) throw new InvalidParameterError('bins', `bins must be an integer ≥ 2, got ${bins}`);
     const costs = validateCosts(this.params.costs ?? PAPER_COSTS);
     const variant = this.params.variant ?? 'reference';
     if (train.confidence.length === 0) throw new UserInputError('the training split is empty', { field: 'split' });

@@ -12,3 +12,4 @@ export {
   type LabeledOracleResult,
   type LabeledSplit,
 } from './labeled.js';
+export { runBaselines, BASELINE_METHODS, type BaselineMethod, type BaselineRunResult, type RunBaselinesOptions } from './run.js';

@@ -23,7 +23,7 @@ import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { DatasetRow } from '../data/schemas.js';
 import type { Embedder } from '../embed/types.js';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError, UserInputError } from '../errors/index.js';
 import { metricByName, metricForTask, scoreSample, type Metric, type Reference } from '../metrics/registry.js';
 
 /** A split's rows and candidates; `file` (the split's jsonl) is named in errors. */
@@ -43,8 +43,8 @@ export interface LabeledOptions {
   readonly metric?: string;
 }
 
-function positiveInt(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new UserInputError(`${what} must be a positive integer, got ${value}`, { field: `--${what}` });
+function positiveInt(value: number, option: 'trials' | 'sampleSize' | 'k'): number {
+  if (!Number.isInteger(value) || value < 1) throw new InvalidParameterError(option, `must be a positive integer, got ${value}`);
   return value;
 }
 
@@ -162,7 +162,7 @@ export interface LabeledOracleResult {
 /** Best-on-Val: per trial, the voter best on the drawn train rows (first on ties) gets the whole test set. */
 export function labeledOracle(train: LabeledSplit, test: CandidateTable, options: LabeledOptions): LabeledOracleResult {
   const trials = positiveInt(options.trials ?? 10, 'trials');
-  const sampleSize = positiveInt(options.sampleSize ?? 50, 'label-train-sample-size');
+  const sampleSize = positiveInt(options.sampleSize ?? 50, 'sampleSize');
   checkVoters(train, test);
   const scores = new TrainScores(train, options.metric);
   const m = scores.nVoters;
@@ -213,7 +213,7 @@ function gatherRows(matrix: NdArray, rows: readonly number[]): NdArray<Float32Ar
 /** Per test sample, the voter with the best mean score over its k nearest drawn train rows. */
 export async function labeledKnn(train: LabeledSplit, test: LabeledSplit, options: LabeledKnnOptions): Promise<LabeledKnnResult> {
   const trials = positiveInt(options.trials ?? 10, 'trials');
-  const sampleSize = positiveInt(options.sampleSize ?? 50, 'label-train-sample-size');
+  const sampleSize = positiveInt(options.sampleSize ?? 50, 'sampleSize');
   const k = positiveInt(options.k ?? 20, 'k');
   checkVoters(train, test.table);
   if (test.rows.length !== test.table.texts.length) {

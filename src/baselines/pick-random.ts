@@ -6,7 +6,7 @@
 import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { TrialSelectionFile } from '../data/schemas.js';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 
 export interface PickRandomOptions {
   /** @default 10 */
@@ -15,7 +15,7 @@ export interface PickRandomOptions {
 }
 
 function checkTrials(trials: number): void {
-  if (!Number.isInteger(trials) || trials < 1) throw new UserInputError(`trials must be a positive integer, got ${trials}`, { field: '--trials' });
+  if (!Number.isInteger(trials) || trials < 1) throw new InvalidParameterError('trials', `trials must be a positive integer, got ${trials}`);
 }
 
 /**

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { fileSystemCause, isFileSystemError } from '../errors/file-system.js';
-import { UserInputError } from '../errors/index.js';
+import { SmoothieError } from '../errors/index.js';
+import { cliMessage } from './flags.js';
 import { automixCommand } from './commands/automix.js';
 import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from './commands/baselines.js';
 import { embedCommand } from './commands/embed.js';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (UserInputError.isUserInputError(error)) fail(error.message, error.exitCode);
+  if (SmoothieError.isInstance(error)) fail(cliMessage(error), error.exitCode);
   // A file-system failure not caught closer to its cause (a cache folder, say): still one line naming the path.
   if (isFileSystemError(error)) fail(`${error.path ?? 'file system'}: ${fileSystemCause(error)}`, 2);
   throw error;

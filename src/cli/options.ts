@@ -3,14 +3,21 @@ import os from 'node:os';
 import type { Argv } from 'yargs';
 import { loadOnnxRuntime } from '../compute/onnx.js';
 import { BACKEND_NAMES, type Backend } from '../compute/backend.js';
-import { DISTANCE_METRICS, KNN_METHODS } from '../compute/knn.js';
-import type { DatasetConfig } from '../data/config.js';
+import { DISTANCE_METRICS, KNN_METHODS, type DistanceMetric, type KnnMethod } from '../compute/knn.js';
+import { loadDatasetConfig, type DatasetConfig } from '../data/config.js';
 import type { RunDirs, VoterMode } from '../data/paths.js';
 import { UserInputError } from '../errors/index.js';
 import { createEmbedder } from '../embed/factory.js';
 import type { Embedder } from '../embed/types.js';
 import { USE_RUNTIMES } from '../embed/use/use-embedder.js';
 import { METRICS } from '../metrics/registry.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
+
+/**
+ * The flags a builder declares, as yargs infers them from its `.option()` calls: commands type their
+ * arguments with this instead of hand-written interfaces and casts.
+ */
+export type InferredArgs<B extends (y: Argv) => Argv<unknown>> = ReturnType<B> extends Argv<infer T> ? T : never;
 
 export function outputOptions<T>(y: Argv<T>) {
   return y
@@ -29,6 +36,9 @@ export function datasetOptions<T>(y: Argv<T>) {
     .option('results-dir', { type: 'string', default: 'results', describe: 'Generations and method outputs' });
 }
 
+/** Devices of the ONNX embedders. */
+const EMBED_DEVICES = ['cpu', 'cuda', 'webgpu'] as const;
+
 /** Defaults of the embedder flags, also used when a library caller leaves them out. */
 export const EMBEDDER_DEFAULTS: EmbedderArgs = { embedder: 'use', backend: 'auto', device: 'cpu', 'cache-dir': '.smoothie-cache', cache: true };
 
@@ -39,9 +49,9 @@ export function embedderOptions<T>(y: Argv<T>) {
       default: EMBEDDER_DEFAULTS.embedder,
       describe: "Embedder: use | hash[:<n_features>] | glove | transformers:<model id or folder>",
     })
-    .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
-    .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: ['cpu', 'cuda', 'webgpu'], describe: 'Device of the ONNX embedders: webgpu (use, transformers:), cuda (transformers:)' })
-    .option('runtime', { type: 'string', choices: USE_RUNTIMES as unknown as string[], default: 'auto', describe: 'What runs use: onnx (onnxruntime-node, every core), tfjs (--backend), auto (onnx when installed)' })
+    .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES, describe: 'tfjs backend' })
+    .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: EMBED_DEVICES, describe: 'Device of the ONNX embedders: webgpu (use, transformers:), cuda (transformers:)' })
+    .option('runtime', { type: 'string', choices: USE_RUNTIMES, default: 'auto', describe: 'What runs use: onnx (onnxruntime-node, every core), tfjs (--backend), auto (onnx when installed)' })
     .option('workers', { type: 'string', default: 'auto', describe: 'Worker threads for use/transformers: (auto: one per core where the engine uses one core, i.e. use on tfjs)' })
     .option('threads', { type: 'number', describe: 'ONNX Runtime threads per embedder (default: every core, 1 per pool worker)' })
     .option('batch-size', { type: 'number', describe: 'Texts per forward pass (default 32)' })
@@ -58,9 +68,9 @@ export function taskMetricOption<T>(y: Argv<T>) {
 
 export function knnOptions<T>(y: Argv<T>) {
   return y
-    .option('knn', { type: 'string', default: 'auto', choices: KNN_METHODS as unknown as string[], describe: 'Neighbour search (auto: HNSW above 20,000 rows)' })
-    .option('metric', { type: 'string', default: 'euclidean', choices: DISTANCE_METRICS as unknown as string[], describe: 'Input-embedding distance' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seed for every random choice (HNSW levels)' });
+    .option('knn', { type: 'string', default: 'auto' as KnnMethod, choices: KNN_METHODS, describe: 'Neighbour search (auto: HNSW above 20,000 rows)' })
+    .option('metric', { type: 'string', default: 'euclidean' as DistanceMetric, choices: DISTANCE_METRICS, describe: 'Input-embedding distance' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed for every random choice (HNSW levels)' });
 }
 
 export interface OutputArgs {
@@ -139,6 +149,39 @@ export function voterModes(args: DatasetArgs, config: DatasetConfig): VoterMode[
     throw new UserInputError(`no --model-group given and ${config.path} lists no model_groups`, { field: '--model-group' });
   }
   return groups.map((group) => ({ kind: 'multi-model', group }));
+}
+
+/** One voter mode of the dataset the flags name: what the library's per-mode calls take. */
+export interface VoterModeRun {
+  readonly config: DatasetConfig;
+  readonly mode: VoterMode;
+  readonly dirs: RunDirs;
+}
+
+/** The dataset the flags name, checked before anything else loads: its config, folders and voter modes. */
+export interface DatasetRuns {
+  readonly config: DatasetConfig;
+  readonly dirs: RunDirs;
+  readonly modes: readonly VoterMode[];
+  /** `body` for each voter mode, one after the other; the results in mode order. */
+  each<R>(body: (run: VoterModeRun) => Promise<R>): Promise<R[]>;
+}
+
+/** The voter-mode loop every dataset command runs: load the config, check the mode flags, then `each`. */
+export async function datasetRuns(args: DatasetArgs): Promise<DatasetRuns> {
+  const config = await loadDatasetConfig(args['dataset-config']);
+  const modes = voterModes(args, config);
+  const dirs = runDirs(args);
+  return {
+    config,
+    dirs,
+    modes,
+    async each<R>(body: (run: VoterModeRun) => Promise<R>): Promise<R[]> {
+      const results: R[] = [];
+      for (const mode of modes) results.push(await body({ config, mode, dirs }));
+      return results;
+    },
+  };
 }
 
 export function runDirs(args: DatasetArgs): RunDirs {

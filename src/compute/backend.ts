@@ -4,7 +4,7 @@
  * them and never required. wasm is the default everywhere; `cpu` is the pure-JS fallback.
  */
 import type * as Tfjs from '@tensorflow/tfjs';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 
 type Tf = typeof Tfjs;
 let tfPromise: Promise<Tf> | undefined;
@@ -83,7 +83,7 @@ async function activate(tf: Tf, name: ResolvedBackendName, packages: Readonly<Re
 /** `name` as a backend name, or a user error listing the valid ones (checked before anything loads). */
 export function parseBackendName(name: string): BackendName {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new UserInputError(`unknown backend '${name}' (valid: ${BACKEND_NAMES.join(', ')})`, { field: '--backend' });
+    throw new InvalidParameterError('backend', `unknown backend '${name}' (valid: ${BACKEND_NAMES.join(', ')})`);
   }
   return name as BackendName;
 }
@@ -110,5 +110,5 @@ export async function createBackend(requested: BackendName | string = 'auto', op
     req === 'tensorflow-gpu' || req === 'tensorflow'
       ? `: install it with 'npm install ${packages[req]}'`
       : '';
-  throw new UserInputError(`backend '${req}' could not be loaded${hint}`, { field: '--backend' });
+  throw new InvalidParameterError('backend', `backend '${req}' could not be loaded${hint}`);
 }

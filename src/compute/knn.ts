@@ -21,7 +21,9 @@ import os from 'node:os';
 import { hnswWorkersAvailable, shardedHnsw, writeNearestFirst } from './hnsw-shards.js';
 import type { NdArray } from './ndarray.js';
 import { createBackend, type Backend } from './backend.js';
+import { InvalidParameterError } from '../errors/index.js';
 import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType, type OrtModule, type OrtSession } from './onnx.js';
+import { DEFAULT_SEED } from './rng.js';
 
 /** What computes the exact search's Gram blocks. */
 export const GRAM_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
@@ -99,7 +101,7 @@ export interface Neighbours {
 }
 
 function rowsOf(a: NdArray, what: string): { n: number; d: number } {
-  if (a.shape.length !== 2) throw new Error(`${what} must be 2-d (n × d), got [${a.shape.join(', ')}]`);
+  if (a.shape.length !== 2) throw new InvalidParameterError(what, `must be 2-d (n × d), got [${a.shape.join(', ')}]`);
   return { n: a.shape[0], d: a.shape[1] };
 }
 
@@ -225,7 +227,7 @@ async function resolveEngine(engine: GramEngine, backend: Backend | undefined): 
   if (engine !== 'tfjs' && !(engine === 'auto' && backend?.name === 'tensorflow-gpu')) {
     const ort = await loadOnnxRuntime();
     if (ort) return { ort };
-    if (engine === 'onnx') throw new Error("kNearest: engine 'onnx' needs onnxruntime-node, which is not installed (npm install onnxruntime-node)");
+    if (engine === 'onnx') throw new InvalidParameterError('engine', "engine 'onnx' needs onnxruntime-node, which is not installed (npm install onnxruntime-node)");
   }
   return { backend: backend ?? (await createBackend('auto')) };
 }
@@ -426,7 +428,7 @@ export const HNSW_SHARD_MIN_ROWS = 20_000;
 
 function hnswWorkers(requested: number | undefined, nr: number): number {
   if (requested !== undefined) {
-    if (!Number.isInteger(requested) || requested < 1) throw new Error(`kNearest: workers must be a positive integer, got ${requested}`);
+    if (!Number.isInteger(requested) || requested < 1) throw new InvalidParameterError('workers', `must be a positive integer, got ${requested}`);
     return requested;
   }
   return nr >= HNSW_SHARD_MIN_ROWS && hnswWorkersAvailable() ? Math.max(1, os.availableParallelism()) : 1;
@@ -508,15 +510,15 @@ export function resolveKnnMethod(method: KnnMethod, n: number): 'exact' | 'hnsw'
 export async function kNearest(reference: NdArray, queries: NdArray, options: KnnOptions): Promise<Neighbours> {
   const { n: nr, d } = rowsOf(reference, 'reference');
   const { d: dq } = rowsOf(queries, 'queries');
-  if (d !== dq) throw new Error(`kNearest: reference has d=${d} but queries have d=${dq}`);
+  if (d !== dq) throw new InvalidParameterError('queries', `reference has d=${d} but queries have d=${dq}`);
   const k = options.k;
   if (!Number.isInteger(k) || k < 1 || k > nr) {
-    throw new Error(`kNearest: k must be an integer in [1, ${nr}], got ${k}`);
+    throw new InvalidParameterError('k', `must be an integer in [1, ${nr}], got ${k}`);
   }
   const normalise = (options.metric ?? 'euclidean') === 'cosine';
   const method = resolveKnnMethod(options.method ?? 'auto', nr);
   if (method === 'hnsw') {
-    return hnswKnn(reference, queries, k, normalise, options.seed ?? 42, { ...options.hnsw, workers: options.workers }, options.onProgress);
+    return hnswKnn(reference, queries, k, normalise, options.seed ?? DEFAULT_SEED, { ...options.hnsw, workers: options.workers }, options.onProgress);
   }
   const engine = await resolveEngine(options.engine ?? 'auto', options.backend);
   const problem = exactProblem(reference, queries, k, normalise);

@@ -4,6 +4,8 @@
  * `RandomState(seed).permutation(len(df))[:n]`, in that order (Smoothie's make_dataset, AutoMix's
  * per-seed training rows). Everything else random in this library uses `Rng`.
  */
+import { InvalidParameterError } from '../errors/index.js';
+
 const N = 624;
 const M = 397;
 
@@ -13,7 +15,7 @@ export class NumpyRandomState {
 
   /** `numpy.random.RandomState(seed)` for an integer seed in [0, 2^32). */
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`NumpyRandomState: seed must be an integer in [0, 2^32), got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new InvalidParameterError('seed', `must be an integer in [0, 2^32), got ${seed}`);
     let s = seed >>> 0;
     for (let i = 0; i < N; i++) {
       this.mt[i] = s;

@@ -10,6 +10,10 @@
  * rng.normal(); // standard normal
  * ```
  */
+
+/** The seed every random choice uses when the caller names none (the reference's). */
+export const DEFAULT_SEED = 42;
+
 export class Rng {
   private s0: number;
   private s1: number;

@@ -1,7 +1,7 @@
 /** Dataset configs (YAML; single task or `tasks:` group) and the model groups file they point at. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import { GroupConfigSchema, ModelGroupsFileSchema, TaskConfigSchema, type TaskConfig } from './schemas.js';
 import { parseWith } from './validate.js';
 import { readYamlFile } from './yaml.js';
@@ -88,9 +88,9 @@ export function modelGroup(config: DatasetConfig, name: string): readonly string
   const models = config.modelGroups[name];
   if (!models) {
     const known = Object.keys(config.modelGroups);
-    throw new UserInputError(
+    throw new InvalidParameterError(
+      'modelGroup',
       `unknown model group '${name}' (defined: ${known.length > 0 ? known.join(', ') : 'none — add a model_groups.yaml beside the config'})`,
-      { field: '--model-group' },
     );
   }
   return models;

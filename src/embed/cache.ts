@@ -232,7 +232,7 @@ export class CachedEmbedder implements Embedder {
       const buf = Buffer.alloc(perRead * recordBytes);
       for (let pos = headerEnd; pos < end; ) {
         const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, end - pos), pos);
-        if (bytesRead % recordBytes !== 0) throw new Error(`short read of ${this.file}`);
+        if (bytesRead % recordBytes !== 0) throw new UserInputError('short read: the cache file is truncated (delete it to recompute)', { file: this.file });
         for (let at = 0; at < bytesRead; at += recordBytes) {
           const entry = byKey.get(buf.toString('latin1', at, at + KEY_BYTES));
           if (entry === undefined || entry.vector !== undefined) continue;

@@ -5,7 +5,7 @@
  * on-disk cache unless `cacheDir` is undefined.
  */
 import path from 'node:path';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { withCache } from './cache.js';
 import type { Embedder } from './types.js';
 import type { UseRuntime } from './use/use-embedder.js';
@@ -66,7 +66,7 @@ export const EMBEDDERS: Readonly<Record<string, { readonly describe: string; rea
     describe: "scikit-learn HashingVectorizer(alternate_sign=False, norm='l2'); hash:<n_features>, default 1024",
     create: async (arg, _o) => {
       const { createHashEmbedder } = await import('./hash.js');
-      if (arg !== undefined && !/^\d+$/.test(arg)) throw new UserInputError(`'hash:${arg}': n_features must be a positive integer`, { field: '--embedder' });
+      if (arg !== undefined && !/^\d+$/.test(arg)) throw new InvalidParameterError('embedder', `'hash:${arg}': n_features must be a positive integer`);
       return createHashEmbedder({ nFeatures: arg === undefined ? undefined : Number(arg) });
     },
   },
@@ -78,7 +78,7 @@ export const EMBEDDERS: Readonly<Record<string, { readonly describe: string; rea
   transformers: {
     describe: 'transformers:<hub id or local folder>, mean-pooled and L2-normalised (@huggingface/transformers)',
     create: async (arg, o) => {
-      if (!arg) throw new UserInputError("'transformers' needs a model: transformers:<hub id or local folder>", { field: '--embedder' });
+      if (!arg) throw new InvalidParameterError('embedder', "'transformers' needs a model: transformers:<hub id or local folder>");
       return (await import('./transformers.js')).createTransformersEmbedder(arg, {
         device: o.device,
         batchSize: o.batchSize,
@@ -105,7 +105,7 @@ export async function createEmbedder(spec: string, options: CreateEmbedderOption
   const argument = colon === -1 ? undefined : spec.slice(colon + 1);
   const entry = Object.hasOwn(EMBEDDERS, name) ? EMBEDDERS[name] : undefined;
   if (!entry) {
-    throw new UserInputError(`unknown embedder '${spec}' (valid: use, hash, hash:<n>, glove, transformers:<model>)`, { field: '--embedder' });
+    throw new InvalidParameterError('embedder', `unknown embedder '${spec}' (valid: use, hash, hash:<n>, glove, transformers:<model>)`);
   }
   const workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) throw new UserInputError(`must be a positive integer, got ${workers}`, { field: 'workers' });

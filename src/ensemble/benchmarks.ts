@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import { parseJsonLenient, readAppendLog, readJsonl, writeJsonFile, writeJsonl } from '../data/json.js';
 import { appendToFile, readInputFile } from '../data/atomic.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import type { ChatMessage } from '../llm/endpoint.js';
 import type { Ensemble } from './ensemble.js';
 
@@ -97,7 +97,7 @@ export interface BenchSummary {
 
 /** Runs the ensemble on every question (resuming) and writes the benchmark's answer file. */
 export async function runEnsembleBench(ensemble: Ensemble, options: BenchOptions): Promise<BenchSummary> {
-  if (!(BENCHMARKS as readonly string[]).includes(options.benchmark)) throw new UserInputError(`unknown benchmark '${options.benchmark}' (valid: ${BENCHMARKS.join(', ')})`, { field: '--benchmark' });
+  if (!(BENCHMARKS as readonly string[]).includes(options.benchmark)) throw new InvalidParameterError('benchmark', `unknown benchmark '${options.benchmark}' (valid: ${BENCHMARKS.join(', ')})`);
   const all = await readQuestions(options.benchmark, options.input);
   const questions = options.limit !== undefined ? all.slice(0, options.limit) : all;
   const partial = `${options.out}.partial.jsonl`;

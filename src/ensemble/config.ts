@@ -56,18 +56,21 @@ export type MoaPreset = z.infer<typeof MoaSchema>;
 /** Archon's deprecated layer form: `branches` (ignored by Archon) and the layer's components. */
 const BranchesLayerSchema = z.looseObject({ branches: z.number().int().nonnegative().optional(), models: z.array(z.unknown()).min(1) });
 
-export const ArchitectureSchema = z.looseObject({
+/** An architecture file as Archon writes it: each layer a component list, a `branches` form or a preset (`moa`). */
+export const ArchitectureFileSchema = z.looseObject({
   name: z.string().min(1),
   layers: z.array(z.union([z.array(z.unknown()).min(1), BranchesLayerSchema, z.looseObject({ type: z.string() })])).min(1),
 });
 
+/** An architecture as the ensemble runs it (what `parseArchitecture` returns): layers of components, presets expanded. */
+export const ArchitectureSchema = z.object({
+  name: z.string().min(1),
+  layers: z.array(z.array(ComponentSchema).readonly()).readonly(),
+});
+export type Architecture = Readonly<z.infer<typeof ArchitectureSchema>>;
+
 /** Types that only add to the shared state (no candidates): they may precede the first generating layer. */
 export const STATE_ONLY_TYPES: ReadonlySet<string> = new Set(['unit_test_generator']);
-
-export interface Architecture {
-  readonly name: string;
-  readonly layers: readonly (readonly Component[])[];
-}
 
 function issueLine(error: z.ZodError): { message: string; path: string } {
   const issue = error.issues[0];
@@ -91,7 +94,7 @@ export function expandMoa(preset: MoaPreset): Component[][] {
 export function parseArchitecture(raw: unknown, options: { readonly file?: string; readonly knownTypes?: readonly string[] } = {}): Architecture {
   const file = options.file;
   const known = new Set(options.knownTypes ?? BUILTIN_COMPONENT_TYPES);
-  const top = ArchitectureSchema.safeParse(raw);
+  const top = ArchitectureFileSchema.safeParse(raw);
   if (!top.success) {
     const { message, path } = issueLine(top.error);
     throw new UserInputError(message, { file, field: path || undefined });

@@ -15,10 +15,11 @@ import { endpointPool, LlmCallError, type ChatMessage } from '../llm/endpoint.js
 import { ModelRegistry, type ResolvedModel } from '../llm/registry.js';
 import { BUILTIN_RUNNERS, type Candidate, type ComponentContext, type ComponentRunner } from './components.js';
 import { BUILTIN_COMPONENT_TYPES, parseArchitecture, STATE_ONLY_TYPES, type Architecture, type Component } from './config.js';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { createHash } from 'node:crypto';
 import { providerEntry } from './providers.js';
 import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
+import { UserInputError } from '../errors/index.js';
 
 export interface EnsembleOptions {
   /** Models by name (`models.yaml`); components naming other models use their `model_type`'s endpoint. */
@@ -137,7 +138,7 @@ export class Ensemble {
     const errors: string[] = [];
     const ctx: ComponentContext = {
       call: async (messages, params) => {
-        if (c.model === undefined) throw new Error(`component type '${c.type}' called a model but names none`);
+        if (c.model === undefined) throw new UserInputError(`component type '${c.type}' called a model but names none`, { field: `layers.${layer}.${index}.model` });
         calls++;
         const r = await this.endpoint(c.model).complete({ prompt: messages, params, label: `layer ${layer}, component ${index} (${c.type})` });
         promptTokens += r.usage?.prompt_tokens ?? 0;
@@ -204,7 +205,7 @@ export class Ensemble {
       if (stopped) break;
     }
     const all = trace.flatMap((t) => t.components);
-    const seed = this.options.seed ?? 42;
+    const seed = this.options.seed ?? DEFAULT_SEED;
     let index = 0;
     if (candidates.length > 1) {
       const query = createHash('sha256').update(JSON.stringify(messages)).digest().readUInt32LE(0);

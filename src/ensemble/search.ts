@@ -10,22 +10,25 @@
  * verifier), a fuser bit, the judge's index / (judges − 1).
  */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { Rng } from '../compute/rng.js';
+import { z } from 'zod';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { appendToFile } from '../data/atomic.js';
 import { readAppendLog } from '../data/json.js';
 import { UserInputError } from '../errors/index.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { Ensemble } from './ensemble.js';
 
-export interface SearchSpace {
-  readonly generators: readonly string[];
+/** What the search chooses from (the `--space` JSON). */
+export const SearchSpaceSchema = z.strictObject({
+  generators: z.array(z.string().min(1)).min(1).readonly(),
   /** Samples per generator to choose from. @default [1, 3, 5] */
-  readonly samples?: readonly number[];
+  samples: z.array(z.number().int().positive()).min(1).readonly().optional(),
   /** Models for critic, ranker, verifier and fuser. */
-  readonly judges: readonly string[];
+  judges: z.array(z.string().min(1)).min(1).readonly(),
   /** Embedder of the smoothie layer. @default 'use' */
-  readonly embedder?: string;
-}
+  embedder: z.string().optional(),
+});
+export type SearchSpace = Readonly<z.infer<typeof SearchSpaceSchema>>;
 
 export interface DevExample {
   readonly input: string;
@@ -168,7 +171,7 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
   const { space } = options;
   if (space.generators.length === 0 || space.judges.length === 0) throw new UserInputError('the search space needs at least one generator and one judge model', { field: 'space' });
   if (options.dev.length === 0) throw new UserInputError('the dev set is empty', { field: 'dev' });
-  const rng = new Rng(options.seed ?? 42);
+  const rng = new Rng(options.seed ?? DEFAULT_SEED);
   const cache = options.cacheFile ? await readAppendLog<Evaluated>(options.cacheFile, (e) => e.key) : new Map<string, Evaluated>();
   const evaluated: Evaluated[] = [];
   let calls = 0;

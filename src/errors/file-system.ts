@@ -3,7 +3,7 @@
  * output path that is a directory) as one-line {@link UserInputError}s naming the path and the
  * cause: exit code 2, like any other bad input.
  */
-import { UserInputError } from './index.js';
+import { UserInputError } from './user-input-error.js';
 
 const CAUSES: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',

@@ -207,12 +207,12 @@ async function readMethodFile(file: string, n: number): Promise<ParsedMethodFile
   if (Array.isArray(first)) {
     const { generations } = parseWith(TrialSelectionFileSchema, raw, { file });
     generations.forEach((trial, t) => {
-      if (trial.length !== n) throw new Error(`trial ${t} has ${trial.length} generations but the dataset has ${n} rows`);
+      if (trial.length !== n) throw new UserInputError(`trial ${t} has ${trial.length} generations but the dataset has ${n} rows`, { file, field: 'generations' });
     });
     return { kind: 'trials', generations };
   }
   const { generations } = parseWith(SelectionFileSchema, raw, { file });
-  if (generations.length !== n) throw new Error(`has ${generations.length} generations but the dataset has ${n} rows`);
+  if (generations.length !== n) throw new UserInputError(`has ${generations.length} generations but the dataset has ${n} rows`, { file, field: 'generations' });
   return { kind: 'selection', generations };
 }
 

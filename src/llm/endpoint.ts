@@ -11,14 +11,13 @@ import { STATUS_CODES } from 'node:http';
 import { APIConnectionError, APIError } from 'openai';
 import type { ChatCompletion, Completion } from 'openai/resources';
 import PQueue from 'p-queue';
-import { Rng } from '../compute/rng.js';
-import { UserInputError } from '../errors/index.js';
+import { DEFAULT_SEED, Rng } from '../compute/rng.js';
+import { EmptyAnswerError, LlmCallError, UserInputError } from '../errors/index.js';
 import { JsonPoster } from './http-post.js';
 import type { ResolvedModel } from './registry.js';
 import type { ChatMessage, SamplingParams } from './sampling.js';
 
-/** Exit code of a call that failed for good (the endpoint, not the user's files). */
-export const EXIT_LLM_FAILURE = 4;
+export { EXIT_LLM_FAILURE, EmptyAnswerError, LlmCallError } from '../errors/index.js';
 const BACKOFF_BASE_S = 0.5;
 const BACKOFF_CAP_S = 30;
 const MAX_REASON_CHARS = 300;
@@ -92,32 +91,6 @@ export interface CompleteOptions {
    * here), so a process killed at any moment has at most `max_concurrency` answers received and not kept.
    */
   readonly onAnswer?: (result: Omit<CompletionResult, 'attempts'>) => Promise<void>;
-}
-
-/** A 200 answer with a choice that has no content (its finish reason says why). */
-export class EmptyAnswerError extends Error {
-  override readonly name = 'EmptyAnswerError';
-  constructor(readonly finishReason: string | null) {
-    super(`no content in the answer (finish_reason: ${finishReason ?? 'none'}; --allow-empty keeps it as "")`);
-  }
-}
-
-/**
- * A model call that failed for good (retries spent, key rejected, bad request); it names the model and the call, never a key.
- *
- * @example
- * ```ts
- * try {
- *   await router.route({ input: 'Hi' });
- * } catch (e) {
- *   if (e instanceof LlmCallError) console.error(e.message);
- * }
- * ```
- */
-export class LlmCallError extends UserInputError {
-  constructor(message: string) {
-    super(message, { exitCode: EXIT_LLM_FAILURE });
-  }
 }
 
 /** Removes key values (and key-like fragments servers echo back) from a message. */
@@ -207,7 +180,7 @@ export class Endpoint {
 
   constructor(
     readonly model: ResolvedModel,
-    private readonly rng: Rng = new Rng(42),
+    private readonly rng: Rng = new Rng(DEFAULT_SEED),
   ) {
     this.keys = [...model.keys];
     this.chatUrl = JsonPoster.url(model.base_url, '/chat/completions');
@@ -314,7 +287,7 @@ export class Endpoint {
           { priority: failures },
         );
       } catch (error) {
-        if (UserInputError.isUserInputError(error) && !(error instanceof LlmCallError)) throw error;
+        if (UserInputError.isUserInputError(error)) throw error;
         throw error instanceof CallNotStarted || signal?.aborted ? error : new LlmCallError(`${where}: ${redact((error as Error).message)}`);
       }
       switch (outcome.kind) {
@@ -349,7 +322,7 @@ export function endpointPool(
   return (name) => {
     let e = endpoints.get(name);
     if (!e) {
-      e = new Endpoint(resolve(name), new Rng(options.seed ?? 42));
+      e = new Endpoint(resolve(name), new Rng(options.seed ?? DEFAULT_SEED));
       endpoints.set(name, e);
     }
     return e;

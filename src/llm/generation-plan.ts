@@ -10,7 +10,8 @@ import { loadDatasetSplit } from '../data/dataset.js';
 import { datasetSplitPath, modelGenerationsPath, promptGenerationsPath, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
 import { modelGroup } from '../data/config.js';
 import type { DatasetRow } from '../data/schemas.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 export interface GenerationSettings {
   /** Generations per prompt (the reference's `--n_generations`). @default 1 */
@@ -59,12 +60,12 @@ function maxTokensFor(config: DatasetConfig, row: DatasetRow, override: number |
 function validated(settings: GenerationSettings): Required<Omit<GenerationSettings, 'limit' | 'maxTokens'>> & Pick<GenerationSettings, 'limit' | 'maxTokens'> {
   const g = settings.nGenerations ?? 1;
   const temperature = settings.temperature ?? 0;
-  if (!Number.isInteger(g) || g < 1) throw new UserInputError(`must be a positive integer, got ${g}`, { field: '--n-generations' });
-  if (g > 1 && temperature <= 0) throw new UserInputError('several generations per prompt need sampling: set --temperature above 0', { field: '--temperature' });
+  if (!Number.isInteger(g) || g < 1) throw new InvalidParameterError('nGenerations', `must be a positive integer, got ${g}`);
+  if (g > 1 && temperature <= 0) throw new InvalidParameterError('temperature', 'several generations per prompt need sampling: set temperature above 0');
   if (settings.limit !== undefined && (!Number.isInteger(settings.limit) || settings.limit < 1)) {
-    throw new UserInputError(`must be a positive integer, got ${settings.limit}`, { field: '--limit' });
+    throw new InvalidParameterError('limit', `must be a positive integer, got ${settings.limit}`);
   }
-  return { nGenerations: g, temperature, seed: settings.seed ?? 42, limit: settings.limit, maxTokens: settings.maxTokens };
+  return { nGenerations: g, temperature, seed: settings.seed ?? DEFAULT_SEED, limit: settings.limit, maxTokens: settings.maxTokens };
 }
 
 /** The generation jobs of one split for one voter mode. */

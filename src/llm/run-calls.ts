@@ -7,7 +7,7 @@
  * depend on the order calls happened to run in.
  */
 import { setMaxListeners } from 'node:events';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { callKey, type GenerationCache } from './call-cache.js';
 import { CallNotStarted, effectiveParams, endpointPool, type Endpoint, type ChatMessage, type RetryEvent, type SamplingParams } from './endpoint.js';
 import type { ModelRegistry } from './registry.js';
@@ -92,7 +92,7 @@ export function estimateCalls(calls: readonly GenerationCall[], registry: ModelR
 /** Every call's texts (one per choice), in call order. */
 export async function runGenerationCalls(calls: readonly GenerationCall[], options: RunCallsOptions): Promise<string[][]> {
   const { registry, cache } = options;
-  const seed = options.seed ?? 42;
+  const seed = options.seed ?? DEFAULT_SEED;
   const endpoint = endpointPool((name) => registry.resolve(name), { seed, endpoints: options.endpoints });
   const keys = calls.map((c) => keyOf(registry, c));
   const results: string[][] = new Array(calls.length);

@@ -4,7 +4,7 @@
  * the metric; a dataset's score is the mean over samples (`meanScore`).
  */
 import { cleanGeneration } from '../data/clean.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import {
   definitionExtractionAcc,
   gsm8kAcc,
@@ -143,7 +143,7 @@ function isMetricName(name: string): name is MetricName {
 /** The metric called `name`; an unknown name is a UserInputError listing the valid ones. */
 export function metricByName(name: string): Metric {
   if (!isMetricName(name)) {
-    throw new UserInputError(`unknown metric '${name}'; valid metrics: ${Object.keys(METRICS).join(', ')}`, { field: '--task-metric' });
+    throw new InvalidParameterError('taskMetric', `unknown metric '${name}'; valid metrics: ${Object.keys(METRICS).join(', ')}`);
   }
   return METRICS[name];
 }

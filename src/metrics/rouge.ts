@@ -5,6 +5,7 @@
  * results are bit-identical.
  */
 import { rougeTokenize } from './rouge-tokenize.js';
+import { UserInputError } from '../errors/index.js';
 
 export type RougeScore = { precision: number; recall: number; fmeasure: number };
 export type RougeType = 'rouge1' | 'rouge2' | 'rougeL' | 'rougeLsum';
@@ -200,7 +201,7 @@ export function rougeScores<T extends RougeType = RougeType>(
   const types = options.types ?? (ROUGE_TYPES as readonly T[]);
   const stem = options.stem ?? false;
   if (typeof reference === 'string') return scoreOne(prediction, reference, types, stem);
-  if (reference.length === 0) throw new Error('rougeScores: the reference list is empty (score_multi needs at least one reference)');
+  if (reference.length === 0) throw new UserInputError('the reference list is empty (score_multi needs at least one reference)', { field: 'reference' });
   const perReference = reference.map((r) => scoreOne(prediction, r, types, stem));
   const best = {} as Record<T, RougeScore>;
   for (const type of types) {

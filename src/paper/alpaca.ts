@@ -16,7 +16,7 @@ import { ndarray } from '../compute/ndarray.js';
 import { readJsonFile } from '../data/json.js';
 import { parseWith } from '../data/validate.js';
 import { embedCandidates } from '../embed/samples.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { Smoothie } from '../smoothie/estimator.js';
 import { barChartSvg } from './figures.js';
 import { ALPACA_ALGORITHM_DIR, ALPACA_OUTPUTS_DIR, SMOOTHIE_DATA_HINT } from './layout.js';
@@ -30,7 +30,7 @@ const SelectionsSchema = z.array(z.object({ selected_model: z.string() }).passth
 /** Leaderboard outputs by generator name, aligned on the first file's instruction order. */
 export async function loadAlpacaOutputs(dataDir: string): Promise<{ instructions: string[]; outputs: Map<string, string[]> }> {
   const dir = path.join(dataDir, ALPACA_OUTPUTS_DIR);
-  if (!existsSync(dir)) throw new UserInputError(`table 'alpaca' needs ${dir}, which is missing: ${SMOOTHIE_DATA_HINT}`, { field: '--data' });
+  if (!existsSync(dir)) throw new InvalidParameterError('dataDir', `table 'alpaca' needs ${dir}, which is missing: ${SMOOTHIE_DATA_HINT}`);
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
   const outputs = new Map<string, string[]>();
   let instructions: string[] | undefined;
@@ -50,7 +50,7 @@ export async function loadAlpacaOutputs(dataDir: string): Promise<{ instructions
   const needed = [...new Set(ALPACA_ENSEMBLES.flat())];
   const absent = needed.filter((g) => !outputs.has(g));
   if (absent.length > 0) {
-    throw new UserInputError(`table 'alpaca' needs the outputs of ${absent.join(', ')} in ${dir} (generator field), which are missing: ${SMOOTHIE_DATA_HINT}`, { field: '--data' });
+    throw new InvalidParameterError('dataDir', `table 'alpaca' needs the outputs of ${absent.join(', ')} in ${dir} (generator field), which are missing: ${SMOOTHIE_DATA_HINT}`);
   }
   return { instructions: instructions ?? [], outputs };
 }

@@ -12,7 +12,7 @@ import { costQualitySvg } from '../plot/cost-quality.js';
 import { AUTOMIX_DATA_FILES, AUTOMIX_DATA_HINT } from './layout.js';
 import { AUTOMIX_DATASET_ORDER, AUTOMIX_TABLE } from './published.js';
 import { CellGrid, type PaperFigure, type PaperTableResult } from './result.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 
 /** The AutoMix outputs file in `dataDir` (also accepted: the file itself). */
 export function automixDataFile(dataDir: string): string {
@@ -21,7 +21,7 @@ export function automixDataFile(dataDir: string): string {
     const file = path.join(dataDir, name);
     if (existsSync(file)) return file;
   }
-  throw new UserInputError(`table 'automix' needs ${path.join(dataDir, AUTOMIX_DATA_FILES[0])}, which is missing: ${AUTOMIX_DATA_HINT}`, { field: '--data' });
+  throw new InvalidParameterError('dataDir', `table 'automix' needs ${path.join(dataDir, AUTOMIX_DATA_FILES[0])}, which is missing: ${AUTOMIX_DATA_HINT}`);
 }
 
 export async function automixTable(o: { readonly dataDir: string; readonly seeds?: number; readonly onProgress?: (stage: string) => void }): Promise<PaperTableResult> {

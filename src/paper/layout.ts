@@ -13,10 +13,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 
 export const SMOOTHIE_DATA_REPO = 'https://huggingface.co/datasets/hazyresearch/smoothie_data';
-export const SMOOTHIE_DATA_HINT = `download the smoothie_data dataset (git clone ${SMOOTHIE_DATA_REPO}) and pass that folder as --data`;
+export const SMOOTHIE_DATA_HINT = `download the smoothie_data dataset (git clone ${SMOOTHIE_DATA_REPO}) and pass that folder as the data folder`;
 export const AUTOMIX_DATA_FILES = ['automix_llama2_outputs.jsonl', 'automix_release_with_decision.jsonl'] as const;
 export const AUTOMIX_DATA_HINT =
   "download automix_llama2_outputs.jsonl ('Outputs from LLAMA2' in the README of github.com/automix-llm/automix, a Google Drive file: " +
@@ -61,5 +61,5 @@ export function missingFiles(dataDir: string, relative: readonly string[]): stri
 export function missingDataError(table: string, dataDir: string, missing: readonly string[], hint: string): UserInputError {
   const first = path.join(dataDir, missing[0]);
   const more = missing.length > 1 ? ` (and ${missing.length - 1} more file${missing.length > 2 ? 's' : ''} of this table)` : '';
-  return new UserInputError(`table '${table}' needs ${first}, which is missing${more}: ${hint}`, { field: '--data' });
+  return new InvalidParameterError('dataDir', `table '${table}' needs ${first}, which is missing${more}: ${hint}`);
 }

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Backend } from '../compute/backend.js';
 import type { NdArray } from '../compute/ndarray.js';
-import { Rng } from '../compute/rng.js';
+import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { loadDatasetConfig, type DatasetConfig } from '../data/config.js';
 import { readJsonFile } from '../data/json.js';
 import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
@@ -262,7 +262,7 @@ export async function routingTable(variant: RoutingVariant, o: PaperRunOptions):
   const start = performance.now();
   const published = variant === 'routing' ? ROUTING_TABLE : variant === 'embedding-ablation' ? EMBEDDING_ABLATION_TABLE : TRAIN_TEST_ROUTING_TABLE;
   const folders = new Folders(o.dataDir);
-  const rng = new Rng(o.seed ?? 42);
+  const rng = new Rng(o.seed ?? DEFAULT_SEED);
   const trials = o.trials ?? 10;
   const grid = new CellGrid();
   const notes: string[] = [];
@@ -321,7 +321,7 @@ export async function selectionTable(variant: SelectionVariant, o: PaperRunOptio
   const start = performance.now();
   const published = variant === 'selection' ? SELECTION_TABLE : TRAIN_TEST_SELECTION_TABLE;
   const folders = new Folders(o.dataDir);
-  const rng = new Rng(o.seed ?? 42);
+  const rng = new Rng(o.seed ?? DEFAULT_SEED);
   const trials = o.trials ?? 10;
   const grid = new CellGrid();
   const notes: string[] = [];
@@ -362,7 +362,7 @@ export async function selectionTable(variant: SelectionVariant, o: PaperRunOptio
 export async function promptingTable(o: PaperRunOptions): Promise<PaperTableResult> {
   const start = performance.now();
   const folders = new Folders(o.dataDir);
-  const rng = new Rng(o.seed ?? 42);
+  const rng = new Rng(o.seed ?? DEFAULT_SEED);
   const trials = o.trials ?? 10;
   const grid = new CellGrid();
   for (const model of PROMPT_MODELS) {

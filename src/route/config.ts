@@ -1,5 +1,6 @@
 /** The router file's schemas: one config per strategy, and the persisted router (config + store). */
 import { z } from 'zod';
+import { CostsSchema, PAPER_COSTS } from '../automix/costs.js';
 import { FittedMetaVerifierSchema } from '../automix/meta-verifier.js';
 
 /** `select`: Smoothie among the request's candidates, weights from the input's neighbourhood in the store. */
@@ -23,7 +24,6 @@ export const SelectConfigSchema = z.strictObject({
   max_tokens: z.number().int().positive().default(512),
 });
 
-const CostsSchema = z.strictObject({ slm: z.number().positive(), llm: z.number().positive(), verifier: z.number().positive() });
 
 /** What calibration chose, for the record. */
 const CalibrationSchema = z.strictObject({
@@ -45,7 +45,7 @@ export const CascadeConfigSchema = z.strictObject({
   threshold: z.number().min(0).max(1).default(0.5),
   /** A fitted meta-verifier (`smoothie automix`); replaces the threshold when given. */
   meta_verifier: FittedMetaVerifierSchema.optional(),
-  costs: CostsSchema.default({ slm: 1, llm: 50, verifier: 1 }),
+  costs: CostsSchema.default(PAPER_COSTS),
   max_tokens: z.number().int().positive().default(512),
   verification_template: z.string().optional(),
   calibration: CalibrationSchema.optional(),
@@ -63,7 +63,7 @@ export const SmoothieCascadeConfigSchema = z.strictObject({
   temperature: z.number().gt(0).max(2).default(0.8),
   embedder: z.string().default('use'),
   threshold: z.number().min(0).max(1).default(0.5),
-  costs: CostsSchema.default({ slm: 1, llm: 50, verifier: 1 }),
+  costs: CostsSchema.default(PAPER_COSTS),
   max_tokens: z.number().int().positive().default(512),
   calibration: CalibrationSchema.optional(),
 });

@@ -13,6 +13,7 @@ import { ndarray } from '../compute/ndarray.js';
 import { readArrowMatrix, writeArrowMatrix } from '../data/arrow.js';
 import { UserInputError } from '../errors/index.js';
 import { candidateDistances } from '../smoothie/weights.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 /** Below this many rows a linear scan is exact and about as fast as the graph. */
 export const DEFAULT_EXACT_BELOW = 4096;
@@ -61,7 +62,7 @@ export class ReferenceStore {
     this.dim = options.dim;
     this.voters = options.voters;
     this.exactBelow = options.exactBelow ?? DEFAULT_EXACT_BELOW;
-    this.seed = options.seed ?? 42;
+    this.seed = options.seed ?? DEFAULT_SEED;
     this.inputs = new Float32Array(64 * this.dim);
     this.pairwise = new Float64Array(64 * this.voters * this.voters);
   }

@@ -10,7 +10,7 @@ import type { DatasetConfig } from '../data/config.js';
 import { methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
 import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import type { RunProgress } from '../llm/run-calls.js';
@@ -60,12 +60,12 @@ async function write(file: string, sel: Selection, texts: readonly (readonly str
   });
 }
 
-function checkModels(registry: ModelRegistry, models: readonly string[], field: string): void {
-  for (const m of models) if (!registry.has(m)) throw new UserInputError(`model '${m}' is not in ${registry.source} (known: ${registry.names.join(', ')})`, { field });
+function checkModels(registry: ModelRegistry, models: readonly string[], option: 'judge' | 'judges'): void {
+  for (const m of models) if (!registry.has(m)) throw new InvalidParameterError(option, `model '${m}' is not in ${registry.source} (known: ${registry.names.join(', ')})`);
 }
 
 export async function runUsc(opts: JudgeRunOptions & { readonly judge: string }): Promise<JudgeRunResult> {
-  checkModels(opts.registry, [opts.judge], '--judge');
+  checkModels(opts.registry, [opts.judge], 'judge');
   const file = path.join(methodDir(opts.dirs, opts.config, opts.mode), `usc_${safe(opts.judge)}_test.json`);
   if (!opts.redo && existsSync(file)) return { outputFiles: [file], skipped: true };
   const { samples, texts, voters } = await load(opts);
@@ -76,8 +76,8 @@ export async function runUsc(opts: JudgeRunOptions & { readonly judge: string })
 }
 
 export async function runPeerReview(opts: JudgeRunOptions & { readonly judges: readonly string[] }): Promise<JudgeRunResult> {
-  if (opts.judges.length < 2) throw new UserInputError(`needs at least 2 judge models, got ${opts.judges.length}`, { field: '--judges' });
-  checkModels(opts.registry, opts.judges, '--judges');
+  if (opts.judges.length < 2) throw new InvalidParameterError('judges', `needs at least 2 judge models, got ${opts.judges.length}`);
+  checkModels(opts.registry, opts.judges, 'judges');
   const dir = methodDir(opts.dirs, opts.config, opts.mode);
   const files = [path.join(dir, 'peer_review_mean_test.json'), path.join(dir, 'peer_review_truth_test.json')];
   if (!opts.redo && files.every((f) => existsSync(f)) && (await changedSettings(files[1], { judges: [...opts.judges] })) === undefined) {

@@ -2,6 +2,7 @@
 import type { Backend } from '../compute/backend.js';
 import { kNearest } from '../compute/knn.js';
 import type { NdArray } from '../compute/ndarray.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 export interface Neighbourhoods {
   readonly indices: Int32Array;
@@ -16,7 +17,7 @@ export async function inputNeighbourhoods(inputs: NdArray, k: number, options: {
   const n = inputs.shape[0];
   const kk = Math.max(1, Math.min(k, n));
   if (kk === 1) return { indices: Int32Array.from({ length: n }, (_, s) => s), k: 1 };
-  const found = await kNearest(inputs, inputs, { k: kk, metric: 'cosine', method: 'auto', backend: options.backend, seed: options.seed ?? 42 });
+  const found = await kNearest(inputs, inputs, { k: kk, metric: 'cosine', method: 'auto', backend: options.backend, seed: options.seed ?? DEFAULT_SEED });
   const indices = new Int32Array(n * kk);
   for (let s = 0; s < n; s++) {
     const row = Array.from(found.indices.subarray(s * found.k, (s + 1) * found.k)).filter((q) => q !== s);

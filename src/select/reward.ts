@@ -8,7 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import type { JudgeSample } from './judges.js';
 import type { Selection } from './mbr.js';
 import { argmaxRows } from './text.js';
@@ -33,7 +33,7 @@ export interface RewardModelOptions {
 export async function loadRewardModel(folder: string, options: RewardModelOptions = {}): Promise<RewardModel> {
   const dir = path.resolve(folder);
   if (!(await stat(dir).catch(() => undefined))?.isDirectory()) {
-    throw new UserInputError(`no such model folder ${dir} (a local sequence-classification model: config.json, tokenizer, onnx/model.onnx)`, { field: '--reward-model' });
+    throw new InvalidParameterError('rewardModel', `no such model folder ${dir} (a local sequence-classification model: config.json, tokenizer, onnx/model.onnx)`);
   }
   const lib = await import('@huggingface/transformers');
   const saved = lib.env.allowRemoteModels;
@@ -45,7 +45,7 @@ export async function loadRewardModel(folder: string, options: RewardModelOption
     model = await lib.AutoModelForSequenceClassification.from_pretrained(dir, { local_files_only: true, device: options.device ?? 'cpu' });
   } catch (error) {
     const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-    throw new UserInputError(`cannot load reward model ${dir}: ${first}`, { field: '--reward-model' });
+    throw new InvalidParameterError('rewardModel', `cannot load reward model ${dir}: ${first}`);
   } finally {
     lib.env.allowRemoteModels = saved;
   }

@@ -14,7 +14,7 @@ import { changedSettings, writeSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
 import { embedSplit } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
-import { UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 import { COVERAGE_DEFAULTS, coverageSelect } from './coverage.js';
 import { mbrFromEmbeddings, mbrFromTexts, type MbrUtility, type Selection, type SelectionScope } from './mbr.js';
 import { inputNeighbourhoods } from './neighbours.js';
@@ -91,8 +91,8 @@ export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult
     replaced = await changedSettings(outputFile, { embedder: embedderInfo });
     if (replaced === undefined) return { method: opts.method, outputFile, skipped: true };
   }
-  if (opts.k !== undefined && (!Number.isInteger(opts.k) || opts.k < 1)) throw new UserInputError(`must be a positive integer, got ${opts.k}`, { field: '--k' });
-  if (opts.lambda !== undefined && !(opts.lambda >= 0)) throw new UserInputError(`must be a number ≥ 0, got ${opts.lambda}`, { field: '--lambda' });
+  if (opts.k !== undefined && (!Number.isInteger(opts.k) || opts.k < 1)) throw new InvalidParameterError('k', `must be a positive integer, got ${opts.k}`);
+  if (opts.lambda !== undefined && !(opts.lambda >= 0)) throw new InvalidParameterError('lambda', `must be a number ≥ 0, got ${opts.lambda}`);
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
   const { table } = test;
   const n = table.texts.length;
@@ -100,7 +100,7 @@ export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult
   const texts = opts.config.cleanGenerations ? table.texts.map((row) => row.map(cleanGeneration)) : table.texts;
   let emb: Awaited<ReturnType<typeof embedSplit>> | undefined;
   if (needsEmbedder(opts)) {
-    if (!opts.embedder) throw new Error(`runSelect: ${opts.method} needs an embedder`);
+    if (!opts.embedder) throw new InvalidParameterError('embedder', `${opts.method} needs an embedder`);
     emb = await embedSplit(test, opts.embedder, { clean: opts.config.cleanGenerations, stage: 'test' });
   }
   let selection: Selection;

@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { kNearest, KNN_METHODS, DISTANCE_METRICS, type GramEngine, type Neighbours } from '../compute/knn.js';
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
-import { NotFittedError, UserInputError } from '../errors/index.js';
+import { NotFittedError, UserInputError, InvalidParameterError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
+import { DEFAULT_SEED } from '../compute/rng.js';
 
 /**
  * Smoothie's two regimes: one weight vector for the whole batch, or one per sample from its k nearest inputs.
@@ -30,7 +31,7 @@ export const SmoothieOptionsSchema = z
     /** Global weights for every sample (`sample_independent`) or per-sample neighbourhoods. */
     type: z.enum(SMOOTHIE_TYPES),
     /** Neighbourhood size for `sample_dependent` (the sample itself included at test time). */
-    k: z.number().int().positive().optional(),
+    k: z.number().int({ error: 'must be a positive integer' }).positive({ error: 'must be a positive integer' }).optional(),
     /** Replace non-positive/undefined error estimates (see `weightsFromErrors`). @default false */
     robust: z.boolean().default(false),
     /** @default 'auto' */
@@ -38,7 +39,7 @@ export const SmoothieOptionsSchema = z
     /** Input-embedding metric for neighbourhoods. @default 'euclidean' (the reference's) */
     metric: z.enum(DISTANCE_METRICS).default('euclidean'),
     /** Seeds the HNSW graph. @default 42 */
-    seed: z.number().int().default(42),
+    seed: z.number().int().default(DEFAULT_SEED),
   })
   .refine((o) => o.type === 'sample_independent' || o.k !== undefined, {
     message: 'k is required for sample_dependent',
@@ -46,6 +47,26 @@ export const SmoothieOptionsSchema = z
   });
 export type SmoothieOptions = z.input<typeof SmoothieOptionsSchema>;
 export type ResolvedSmoothieOptions = z.output<typeof SmoothieOptionsSchema>;
+
+/**
+ * The hyperparameters checked, defaults filled in: the one place `k` and its friends are validated
+ * (the estimator, `runSmoothie` and `computeWeightsFromFiles` all call it). With `n`, a
+ * sample_dependent `k` must not exceed it (`rows` names what n counts in the message).
+ * @throws InvalidParameterError naming the option
+ */
+export function parseSmoothieOptions(options: SmoothieOptions, n?: number, rows = 'samples'): ResolvedSmoothieOptions {
+  const parsed = SmoothieOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const got = issue.path[0] === 'k' && options.k !== undefined ? `, got ${options.k}` : '';
+    throw new InvalidParameterError(issue.path.join('.') || 'options', `${issue.message}${got}`);
+  }
+  const o = parsed.data;
+  if (o.type === 'sample_dependent' && n !== undefined && (o.k as number) > n) {
+    throw new InvalidParameterError('k', `${o.k} exceeds the ${n} ${rows}`);
+  }
+  return o;
+}
 
 /** An embedding array: an NdArray, or what `readNpy()` / `readArrowMatrix()` return (float32 or float64 data). */
 export type EmbeddingArray = NdArray | { readonly data: ArrayLike<number | bigint> & { readonly length: number }; readonly shape: readonly number[]; readonly dtype?: string };
@@ -90,14 +111,7 @@ const decodeFloat = (v: JsonFloat): number => (typeof v === 'number' ? v : Numbe
 const FittedSmoothieJsonSchema = z.object({
   format: z.literal('smoothie-router/fitted-smoothie'),
   version: z.literal(1),
-  options: z.object({
-    type: z.enum(SMOOTHIE_TYPES),
-    k: z.number().int().positive().optional(),
-    robust: z.boolean(),
-    knn: z.enum(KNN_METHODS),
-    metric: z.enum(DISTANCE_METRICS),
-    seed: z.number().int(),
-  }),
+  options: SmoothieOptionsSchema,
   nVoters: z.number().int().min(1),
   /** Weights of the fitted rows. */
   weights: z.array(z.array(JsonFloatSchema)),
@@ -140,15 +154,10 @@ export class Smoothie {
     const generations = floatArray(input.generations, 'generations');
     const inputs = input.inputs === undefined ? undefined : floatArray(input.inputs, 'inputs');
     if (generations.shape.length !== 3) {
-      throw new Error(`generations must be (n, m, d), got [${generations.shape.join(', ')}]`);
+      throw new InvalidParameterError('generations', `must be (n, m, d), got [${generations.shape.join(', ')}]`);
     }
-    const parsed = SmoothieOptionsSchema.safeParse(this.params);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`invalid Smoothie option ${issue.path.join('.') || ''}: ${issue.message}`.replace(' :', ':'));
-    }
-    const opts = parsed.data;
     const [n, m] = generations.shape;
+    const opts = parseSmoothieOptions(this.params, n);
     const t0 = performance.now();
     const P = pairwiseSquaredDistances(generations);
     if (opts.type === 'sample_independent') {
@@ -159,12 +168,11 @@ export class Smoothie {
       return new FittedSmoothie(opts, m, weights, { global, timings: { knnSeconds: 0, weightSeconds: seconds(t0) } });
     }
     const k = opts.k as number;
-    if (k > n) throw new Error(`k=${k} exceeds the number of samples n=${n}`);
     let neighbours: Neighbours | undefined;
     let knnSeconds = 0;
     if (k > 1) {
-      if (!inputs) throw new Error('sample_dependent with k > 1 needs input embeddings');
-      if (inputs.shape[0] !== n) throw new Error(`inputs have ${inputs.shape[0]} rows, generations ${n}`);
+      if (!inputs) throw new InvalidParameterError('inputs', 'sample_dependent with k > 1 needs input embeddings');
+      if (inputs.shape[0] !== n) throw new InvalidParameterError('inputs', `inputs have ${inputs.shape[0]} rows, generations ${n}`);
       const tk = performance.now();
       neighbours = await kNearest(inputs, inputs, {
         k,
@@ -281,13 +289,13 @@ export class FittedSmoothie {
     let neighbours: Neighbours | undefined;
     if (this.state.global) {
       const n = queries.inputs?.shape[0] ?? queries.n;
-      if (n === undefined) throw new Error('predict needs inputs or n');
+      if (n === undefined) throw new InvalidParameterError('inputs', 'predict needs inputs or n');
       weights = new Float64Array(n * m);
       for (let s = 0; s < n; s++) weights.set(this.state.global, s * m);
     } else {
       const ref = this.state.reference;
       if (!ref) throw new NotFittedError('this FittedSmoothie has no reference store (fitted with k = 1 and no inputs)');
-      if (!queries.inputs) throw new Error('predict on a sample_dependent model needs input embeddings');
+      if (!queries.inputs) throw new InvalidParameterError('inputs', 'predict on a sample_dependent model needs input embeddings');
       const k = this.options.k as number;
       const nq = queries.inputs.shape[0];
       neighbours = await kNearest(ref.inputs, queries.inputs, {
@@ -335,7 +343,7 @@ export class FittedSmoothie {
     const m = j.nVoters;
     const weights = new Float64Array(j.weights.length * m);
     j.weights.forEach((row, s) => {
-      if (row.length !== m) throw new Error(`fitted smoothie: weight row ${s} has ${row.length} values, expected ${m}`);
+      if (row.length !== m) throw new UserInputError(`fitted smoothie: weight row ${s} has ${row.length} values, expected ${m}`, { field: 'weights' });
       row.forEach((v, i) => (weights[s * m + i] = decodeFloat(v)));
     });
     const global = j.globalWeights ? Float64Array.from(j.globalWeights, decodeFloat) : undefined;
@@ -346,7 +354,7 @@ export class FittedSmoothie {
         }
       : undefined;
     if (reference && reference.pairwise.length !== j.reference!.n * m * m) {
-      throw new Error(`fitted smoothie: pairwise store has ${reference.pairwise.length} values, expected ${j.reference!.n * m * m}`);
+      throw new UserInputError(`fitted smoothie: pairwise store has ${reference.pairwise.length} values, expected ${j.reference!.n * m * m}`, { field: 'reference.pairwise' });
     }
     return new FittedSmoothie(j.options, m, weights, { global, reference });
   }

@@ -1,5 +1,5 @@
-export { Smoothie, FittedSmoothie, SmoothieOptionsSchema, SMOOTHIE_TYPES } from './estimator.js';
-export type { SmoothieOptions, SmoothieType, SmoothieFitInput, EmbeddingArray, FittedSmoothieJson, SmoothieTimings } from './estimator.js';
+export { Smoothie, FittedSmoothie, SmoothieOptionsSchema, SMOOTHIE_TYPES, parseSmoothieOptions } from './estimator.js';
+export type { SmoothieOptions, ResolvedSmoothieOptions, SmoothieType, SmoothieFitInput, EmbeddingArray, FittedSmoothieJson, SmoothieTimings } from './estimator.js';
 export { numpyArgmax, selectVoters, pairwiseSquaredDistances } from './weights.js';
 export { runSmoothie, type SmoothieRunOptions, type SmoothieRunResult, type Regime } from './run.js';
 export { computeWeightsFromFiles, type WeightsFromFilesOptions } from './weights-file.js';

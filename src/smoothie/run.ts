@@ -4,34 +4,31 @@
  */
 import { existsSync } from 'node:fs';
 import type { Backend } from '../compute/backend.js';
-import { resolveKnnMethod, type DistanceMetric, type KnnMethod, type Neighbours } from '../compute/knn.js';
+import { resolveKnnMethod, type Neighbours } from '../compute/knn.js';
 import type { NdArray } from '../compute/ndarray.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { changedSettings, writeSelectionFile } from '../data/selection.js';
-import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
-import { UserInputError } from '../errors/index.js';
+import { methodDir, smoothieFileName, type RunDirs, type VoterMode } from '../data/paths.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
-import { Smoothie, type SmoothieType } from './estimator.js';
+import { parseSmoothieOptions, Smoothie, type SmoothieOptions } from './estimator.js';
 import { voterCountWarnings } from './weights.js';
 import { summariseSelection, summaryHeatmap, type SelectionSummary } from './summary.js';
 
-export type Regime = 'test_time' | 'train_time';
+/** Learn the weights from the test generations, or from train neighbours. */
+export const REGIMES = ['test_time', 'train_time'] as const;
+export type Regime = (typeof REGIMES)[number];
 
-export interface SmoothieRunOptions {
+/** The run's files and settings, and Smoothie's hyperparameters (`SmoothieOptions`, declared once by its schema). */
+export interface SmoothieRunOptions extends SmoothieOptions {
   readonly config: DatasetConfig;
   readonly mode: VoterMode;
   readonly dirs: RunDirs;
-  readonly type: SmoothieType;
-  readonly k?: number;
   /** @default 'test_time' */
   readonly regime?: Regime;
-  readonly robust?: boolean;
-  readonly knn?: KnnMethod;
-  readonly metric?: DistanceMetric;
-  readonly seed?: number;
   /** Overwrite an existing output (otherwise the run is skipped, as the reference does). */
   readonly redo?: boolean;
   /** Embeds inputs and generations; not needed with precomputed embeddings. */
@@ -76,7 +73,7 @@ export function outputFileFor(opts: SmoothieRunOptions, embedderName: string): s
 export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRunResult> {
   const regime = opts.regime ?? 'test_time';
   if (opts.precomputed && regime !== 'test_time') {
-    throw new UserInputError('precomputed embeddings are only supported for --regime test_time', { field: '--regime' });
+    throw new InvalidParameterError('regime', 'precomputed embeddings are only supported for regime test_time');
   }
   const embedderInfo = opts.precomputed
     ? { id: 'precomputed', version: opts.precomputed.generations }
@@ -85,13 +82,10 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
   const n = test.rows.length;
   const m = test.table.voters.length;
-  if (opts.type === 'sample_dependent') {
-    if (opts.k === undefined || !Number.isInteger(opts.k) || opts.k < 1) {
-      throw new UserInputError(`must be a positive integer for sample_dependent, got ${opts.k}`, { field: '--k' });
-    }
-  }
+  const hyper = { type: opts.type, k: opts.type === 'sample_dependent' ? opts.k : undefined, robust: opts.robust, knn: opts.knn, metric: opts.metric, seed: opts.seed };
+  parseSmoothieOptions(hyper);
   const train = regime === 'train_time' ? await loadSplitData(opts.config, opts.mode, opts.dirs, 'train') : undefined;
-  checkK(opts, train ? train.rows.length : n, train ? 'train' : 'test');
+  const params = parseSmoothieOptions(hyper, train ? train.rows.length : n, `samples of the ${train ? 'train' : 'test'} split`);
   const warnings = [...new Set([...test.warnings, ...(train?.warnings ?? [])])];
   if (opts.type === 'sample_independent' && opts.k !== undefined) {
     warnings.push(`--k ${opts.k} is ignored: sample_independent fits one weight vector on all samples (use --type sample_dependent for neighbourhoods)`);
@@ -100,9 +94,9 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   let replaced: string | undefined;
   if (!opts.redo && existsSync(outputFile)) {
     replaced = await changedSettings(outputFile, {
-      robust: opts.robust ?? false,
-      metric: opts.metric ?? 'euclidean',
-      seed: opts.seed ?? 42,
+      robust: params.robust,
+      metric: params.metric,
+      seed: params.seed,
       embedder: embedderInfo,
     });
     if (replaced === undefined) {
@@ -110,14 +104,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     }
   }
 
-  const estimator = new Smoothie({
-    type: opts.type,
-    k: opts.type === 'sample_dependent' ? opts.k : undefined,
-    robust: opts.robust ?? false,
-    knn: opts.knn ?? 'auto',
-    metric: opts.metric ?? 'euclidean',
-    seed: opts.seed ?? 42,
-  });
+  const estimator = new Smoothie(params);
   const knnProgress = (done: number, total: number): void => opts.onProgress?.({ stage: 'neighbours', done, total });
   const te = performance.now();
   let weights: NdArray<Float64Array>;
@@ -131,7 +118,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       ? await loadPrecomputedEmbeddings(opts.precomputed.inputs, opts.precomputed.generations, { n, m })
       : await embedSplit(test, requireEmbedder(opts), { clean: opts.config.cleanGenerations, stage: 'test', onProgress: opts.onProgress });
     if (opts.type === 'sample_dependent' && (opts.k as number) > 1 && !emb.inputs) {
-      throw new UserInputError('sample_dependent with k > 1 needs input embeddings', { field: '--input-embeddings' });
+      throw new InvalidParameterError('inputEmbeddings', 'sample_dependent with k > 1 needs input embeddings');
     }
     embedSeconds = (performance.now() - te) / 1000;
     const fitted = await estimator.fit(emb, { backend: opts.backend, onProgress: knnProgress });
@@ -142,7 +129,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     referenceRows = n;
   } else {
     if (!train) throw new Error('unreachable: train split loaded above');
-    if (train.table.voters.length !== m) throw new Error('train and test voter counts differ');
+    if (train.table.voters.length !== m) throw new UserInputError(`the train split has ${train.table.voters.length} voters, the test split ${m}`);
     const trainEmb = await embedSplit(train, requireEmbedder(opts), { clean: opts.config.cleanGenerations, stage: 'train', onProgress: opts.onProgress });
     const testInputs = await requireEmbedder(opts).embed(test.rows.map((r) => r.embedding_input));
     embedSeconds = (performance.now() - te) / 1000;
@@ -159,7 +146,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     referenceRows = train.rows.length;
   }
 
-  const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(opts.knn ?? 'auto', referenceRows) : undefined;
+  const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(params.knn, referenceRows) : undefined;
   const rows: number[][] = [];
   for (let s = 0; s < n; s++) rows.push(Array.from(weights.data.subarray(s * m, (s + 1) * m)));
   const compute = neighbours?.compute ?? null;
@@ -173,10 +160,10 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
       type: opts.type,
       regime,
       k: opts.type === 'sample_dependent' ? (opts.k ?? null) : null,
-      robust: opts.robust ?? false,
-      metric: opts.metric ?? 'euclidean',
+      robust: params.robust,
+      metric: params.metric,
       knn: knn ?? null,
-      seed: opts.seed ?? 42,
+      seed: params.seed,
       embedder: embedderInfo,
       backend: opts.backend?.name ?? null,
       compute,
@@ -206,12 +193,6 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
 }
 
 function requireEmbedder(opts: SmoothieRunOptions): Embedder {
-  if (!opts.embedder) throw new Error('runSmoothie: an embedder or precomputed embeddings are required');
+  if (!opts.embedder) throw new InvalidParameterError('embedder', 'an embedder or precomputed embeddings are required');
   return opts.embedder;
-}
-
-function checkK(opts: SmoothieRunOptions, n: number, split: Split): void {
-  if (opts.type === 'sample_dependent' && (opts.k as number) > n) {
-    throw new UserInputError(`${opts.k} exceeds the ${n} samples of the ${split} split`, { field: '--k' });
-  }
 }

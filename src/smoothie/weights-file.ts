@@ -1,23 +1,18 @@
 /** Smoothie on embeddings computed elsewhere: X.npy / G.npy in, W.npy (+ selected indices) out. */
 import type { Backend } from '../compute/backend.js';
-import { resolveKnnMethod, type DistanceMetric, type KnnMethod } from '../compute/knn.js';
+import { resolveKnnMethod } from '../compute/knn.js';
 import { writeArrowTable, writeArrowMatrix } from '../data/arrow.js';
 import { writeNpy } from '../data/npy.js';
-import { UserInputError } from '../errors/index.js';
+import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { loadPrecomputedEmbeddings } from '../embed/samples.js';
-import { Smoothie, type SmoothieType } from './estimator.js';
+import { parseSmoothieOptions, Smoothie, type SmoothieOptions } from './estimator.js';
 import { voterCountWarnings } from './weights.js';
 
-export interface WeightsFromFilesOptions {
+/** The files, and Smoothie's hyperparameters (`SmoothieOptions`, declared once by its schema). */
+export interface WeightsFromFilesOptions extends SmoothieOptions {
   readonly inputs?: string;
   readonly generations: string;
   readonly out: string;
-  readonly type: SmoothieType;
-  readonly k?: number;
-  readonly robust?: boolean;
-  readonly knn?: KnnMethod;
-  readonly metric?: DistanceMetric;
-  readonly seed?: number;
   readonly backend?: Backend;
 }
 
@@ -35,13 +30,11 @@ export async function computeWeightsFromFiles(o: WeightsFromFilesOptions): Promi
   const { inputs, generations } = await loadPrecomputedEmbeddings(o.inputs, o.generations);
   const [n, m] = generations.shape;
   if (m < 2) throw new UserInputError(`Smoothie needs at least 2 voters, got ${m}`, { file: o.generations });
-  if (o.type === 'sample_dependent') {
-    if (o.k === undefined || !Number.isInteger(o.k) || o.k < 1 || o.k > n) {
-      throw new UserInputError(`--k must be an integer in [1, ${n}] for sample_dependent, got ${o.k}`, { field: '--k' });
-    }
-    if (o.k > 1 && !inputs) throw new UserInputError('sample_dependent with k > 1 needs --input-embeddings', { field: '--input-embeddings' });
+  const params = parseSmoothieOptions({ type: o.type, k: o.k, robust: o.robust, knn: o.knn, metric: o.metric, seed: o.seed }, n);
+  if (params.type === 'sample_dependent' && (params.k as number) > 1 && !inputs) {
+    throw new InvalidParameterError('inputEmbeddings', 'sample_dependent with k > 1 needs input embeddings');
   }
-  const fitted = await new Smoothie({ type: o.type, k: o.k, robust: o.robust, knn: o.knn, metric: o.metric, seed: o.seed }).fit(
+  const fitted = await new Smoothie(params).fit(
     { generations, inputs },
     { backend: o.backend },
   );

@@ -212,7 +212,7 @@ describe('bad input', () => {
       (e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('val.jsonl') && e.message.includes("no 'train' rows"),
     );
     await expect(cli().parseAsync(['automix', 'evaluate', '--data', path.join(dir, 'both.jsonl'), '--costs', '1,-5', '--quiet', '--out-dir', dir])).rejects.toSatisfy(
-      (e: unknown) => UserInputError.isUserInputError(e) && e.field === '--costs',
+      (e: unknown) => UserInputError.isUserInputError(e) && e.option === 'llm',
     );
   });
 

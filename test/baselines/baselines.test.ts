@@ -3,15 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import { labeledKnn, labeledOracle, pickLongest, pickRandom, wordCount, type LabeledSplit } from '../../src/baselines/index.js';
-import {
-  labeledKnnCommand,
-  labeledOracleCommand,
-  pickLongestCommand,
-  pickRandomCommand,
-  runBaselines,
-  type BaselineArgs,
-} from '../../src/cli/commands/baselines.js';
+import { labeledKnn, labeledOracle, pickLongest, pickRandom, runBaselines, wordCount, type LabeledSplit, type RunBaselinesOptions } from '../../src/baselines/index.js';
+import { labeledKnnCommand, labeledOracleCommand, pickLongestCommand, pickRandomCommand } from '../../src/cli/commands/baselines.js';
+import { loadDatasetConfig, type DatasetConfig } from '../../src/data/config.js';
 import { createBackend, type Backend } from '../../src/compute/backend.js';
 import { Rng } from '../../src/compute/rng.js';
 import type { CandidateTable } from '../../src/data/candidates.js';
@@ -201,19 +195,16 @@ describe('baseline commands on a dataset layout', () => {
   let embedder: Embedder;
   let backend: Backend;
   const cfg = (): string => path.join(dir, 'configs', 'ds.yaml');
-  const args = (extra: Partial<BaselineArgs> = {}): BaselineArgs => ({
-    'dataset-config': cfg(),
-    'multi-model': true,
-    'multi-prompt': false,
-    'data-dir': path.join(dir, 'data'),
-    'results-dir': path.join(dir, 'results'),
+  let config: DatasetConfig;
+  const args = (extra: Partial<RunBaselinesOptions> = {}): RunBaselinesOptions => ({
+    config,
+    modes: [{ kind: 'multi-model', group: 'g' }],
+    dirs: { dataDir: path.join(dir, 'data'), resultsDir: path.join(dir, 'results') },
     seed: 42,
     trials: 4,
-    'label-train-sample-size': 30,
+    sampleSize: 30,
     k: 5,
     redo: true,
-    quiet: true,
-    json: false,
     ...extra,
   });
   const out = (method: string): string => path.join(dir, 'results', 'synth', 'g', `${method}_test.json`);
@@ -237,16 +228,17 @@ describe('baseline commands on a dataset layout', () => {
     writeSplit('test', clusterSplit(30, 100));
     backend = await createBackend('cpu');
     embedder = await createEmbedder('hash');
+    config = await loadDatasetConfig(cfg());
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes every baseline file; same seed → identical bytes, other seed → different', async () => {
     for (const method of ['pick_random', 'pick_longest', 'labeled_oracle', 'labeled_knn'] as const) {
-      const [r] = await runBaselines(method, args(), { embedder, backend });
+      const [r] = await runBaselines(method, args({ embedder, backend }));
       expect(r.outputFile).toBe(out(method));
       expect(r.skipped).toBe(false);
       const first = readFileSync(out(method), 'utf8');
-      await runBaselines(method, args(), { embedder, backend });
+      await runBaselines(method, args({ embedder, backend }));
       expect(readFileSync(out(method), 'utf8')).toBe(first);
       const file = JSON.parse(first) as { generations: unknown[]; selected: unknown[]; voters: string[]; meta: { method: string } };
       expect(file.meta.method).toBe(method);
@@ -258,7 +250,7 @@ describe('baseline commands on a dataset layout', () => {
       expect(file.generations).toHaveLength(4);
       expect((file.generations[0] as string[]).length).toBe(30);
       if (method !== 'labeled_oracle') {
-        await runBaselines(method, args({ seed: 7 }), { embedder, backend });
+        await runBaselines(method, args({ seed: 7, embedder, backend }));
         expect(readFileSync(out(method), 'utf8')).not.toBe(first);
       }
     }
@@ -286,7 +278,7 @@ describe('baseline commands on a dataset layout', () => {
       const rows = saved.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       for (const r of rows) delete r.reference;
       writeFileSync(trainFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      await expect(runBaselines('labeled_knn', args(), { embedder, backend })).rejects.toSatisfy(
+      await expect(runBaselines('labeled_knn', args({ embedder, backend }))).rejects.toSatisfy(
         (e: unknown) => UserInputError.isUserInputError(e) && (e as UserInputError).file === trainFile && (e as UserInputError).field === 'reference',
       );
     } finally {

@@ -37,7 +37,7 @@ describe('native backends through dynamic import', () => {
     const b = await createBackend('tensorflow', { packages: { tensorflow: standIn() } });
     expect(b.name).toBe('tensorflow');
     await expect(createBackend('tensorflow-gpu', { packages: { 'tensorflow-gpu': 'no-such-package' } })).rejects.toThrow(
-      "field '--backend': backend 'tensorflow-gpu' could not be loaded: install it with 'npm install no-such-package'",
+      "option 'backend': backend 'tensorflow-gpu' could not be loaded: install it with 'npm install no-such-package'",
     );
   });
 });

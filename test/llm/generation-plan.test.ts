@@ -54,7 +54,7 @@ describe('planning the generation files smoothie run reads', () => {
   it('rejects several generations without sampling, and a bad limit', async () => {
     const config = await loadDatasetConfig(path.join(REPO_ROOT, 'dataset_configs', 'demo.yaml'));
     const mode = { kind: 'multi-model', group: 'demo_ensemble' } as const;
-    await expect(planGenerations(config, mode, dirs, 'test', { nGenerations: 3 })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.field === '--temperature');
-    await expect(planGenerations(config, mode, dirs, 'test', { limit: 0 })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.field === '--limit');
+    await expect(planGenerations(config, mode, dirs, 'test', { nGenerations: 3 })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.option === 'temperature');
+    await expect(planGenerations(config, mode, dirs, 'test', { limit: 0 })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.option === 'limit');
   });
 });

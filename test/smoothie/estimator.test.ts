@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ndarray } from '../../src/compute/ndarray.js';
+import { InvalidParameterError, UserInputError } from '../../src/errors/index.js';
 import { FittedSmoothie, Smoothie } from '../../src/smoothie/index.js';
 import { blockMean, errorEstimates, numpyArgmax, pairwiseSquaredDistances } from '../../src/smoothie/weights.js';
 import { syntheticVoters } from './synthetic.js';
@@ -99,7 +100,11 @@ describe('Smoothie estimator semantics', () => {
     const est = new Smoothie({ type: 'sample_dependent' });
     expect(est.getParams()).toEqual({ type: 'sample_dependent' });
     const { G } = syntheticVoters(4, 3, [[0.1, 0.2, 0.3]], 1);
-    await expect(est.fit({ generations: G })).rejects.toThrow(/invalid Smoothie option k: k is required/);
+    const error = await est.fit({ generations: G }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect(UserInputError.isUserInputError(error)).toBe(true);
+    expect((error as InvalidParameterError).option).toBe('k');
+    expect((error as Error).message).toBe("option 'k': k is required for sample_dependent");
   });
 });
 

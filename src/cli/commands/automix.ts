@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadAutomixData } from '../../automix/data.js';
 import { evaluateAutomix } from '../../automix/evaluate.js';
-import { LIFT_VARIANTS, type LiftVariant } from '../../automix/costs.js';
+import { LIFT_VARIANTS, type Costs, type LiftVariant } from '../../automix/costs.js';
 import { META_VERIFIERS, type MetaVerifierName } from '../../automix/meta-verifier.js';
 import { automixScoresJson, formatAutomixTable, writeAutomixOutputs } from '../../automix/report.js';
 import { generateAutomixData } from '../../automix/generate.js';
@@ -11,6 +11,7 @@ import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
 import { outputOptions, type OutputArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type EvaluateArgs = ArgumentsCamelCase<
   OutputArgs & {
@@ -34,7 +35,7 @@ type EvaluateArgs = ArgumentsCamelCase<
   }
 >;
 
-function parseCosts(text: string, verifier: number): { slm: number; llm: number; verifier: number } {
+function parseCosts(text: string, verifier: number): Costs {
   const parts = text.split(',').map((s) => Number(s.trim()));
   if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x))) throw new UserInputError(`expected two numbers "slm,llm", got '${text}'`, { field: '--costs' });
   return { slm: parts[0], llm: parts[1], verifier };
@@ -58,7 +59,7 @@ function evaluateBuilder(y: Argv) {
     .option('metric', { choices: LIFT_VARIANTS, default: 'reference' as LiftVariant, describe: "ΔIBC as the reference (verifier cost on the method only) or verifier-neutral" })
     .option('category-scope', { choices: ['file', 'train'] as const, default: 'file' as const, describe: 'Category percentiles over the whole file (reference) or the training sample' })
     .option('out-dir', { type: 'string', default: 'results/automix', describe: 'Where automix_scores.json and automix_curves.svg go' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seed of the random-mix baseline' });
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed of the random-mix baseline' });
 }
 
 async function evaluateHandler(args: EvaluateArgs): Promise<void> {
@@ -106,7 +107,7 @@ function generateBuilder(y: Argv) {
     .option('slm', { type: 'string', default: 'llama13b', describe: 'Column prefix for the small model' })
     .option('llm', { type: 'string', default: 'llama70b', describe: 'Column prefix for the large model' })
     .option('k', { type: 'number', default: 8, describe: 'Verification samples per answer (temperature 1)' })
-    .option('seed', { type: 'number', default: 42, describe: 'Request seed and retry jitter' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Request seed and retry jitter' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume)' });
 }
 

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createBackend } from '../../compute/backend.js';
-import { loadDatasetConfig } from '../../data/config.js';
 import { methodDir, type Split } from '../../data/paths.js';
 import { loadSplitData } from '../../data/split.js';
 import { embedSplit, writeSplitEmbeddings, type EmbeddingFormat } from '../../embed/samples.js';
@@ -12,33 +11,28 @@ import {
   embedderFromArgs,
   embedderOptions,
   outputOptions,
-  runDirs,
-  voterModes,
-  type DatasetArgs,
-  type EmbedderArgs,
-  type OutputArgs,
+  datasetRuns,
+  type InferredArgs,
 } from '../options.js';
-
-type EmbedArgs = ArgumentsCamelCase<DatasetArgs & EmbedderArgs & OutputArgs & { split: string; format: string; 'out-dir'?: string }>;
 
 function builder(y: Argv) {
   return outputOptions(embedderOptions(datasetOptions(y)))
-    .option('split', { type: 'string', choices: ['test', 'train', 'both'], default: 'test' })
-    .option('format', { type: 'string', choices: ['npy', 'arrow'], default: 'npy', describe: 'npy (NumPy) or Arrow IPC' })
+    .option('split', { choices: ['test', 'train', 'both'] as const, default: 'test' as Split | 'both' })
+    .option('format', { choices: ['npy', 'arrow'] as const, default: 'npy' as EmbeddingFormat, describe: 'npy (NumPy) or Arrow IPC' })
     .option('out-dir', { type: 'string', describe: 'Default: <method dir>/embeddings' });
 }
 
-async function handler(args: EmbedArgs): Promise<void> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+type EmbedArgs = InferredArgs<typeof builder>;
+
+async function handler(args: ArgumentsCamelCase<EmbedArgs>): Promise<void> {
+  const runs = await datasetRuns(args);
   const backend = await createBackend(args.backend);
   const embedder = await embedderFromArgs(args, backend);
   const progress = createProgress({ quiet: args.quiet || args.json });
-  const splits: Split[] = args.split === 'both' ? ['train', 'test'] : [args.split as Split];
+  const splits: Split[] = args.split === 'both' ? ['train', 'test'] : [args.split];
   const written: { split: Split; inputs: string; generations: string; n: number; m: number; d: number }[] = [];
   try {
-    for (const mode of modes) {
-      const dirs = runDirs(args);
+    await runs.each(async ({ config, mode, dirs }) => {
       const outDir = args['out-dir'] ?? path.join(methodDir(dirs, config, mode), 'embeddings');
       for (const split of splits) {
         const data = await loadSplitData(config, mode, dirs, split);
@@ -48,13 +42,13 @@ async function handler(args: EmbedArgs): Promise<void> {
           embedder: { id: embedder.id, version: embedder.version },
           voters: data.table.voters,
           clean: config.cleanGenerations,
-          format: args.format as EmbeddingFormat,
+          format: args.format,
         });
         const [n, m, d] = emb.generations.shape;
         written.push({ split, ...files, n, m, d });
         if (!args.quiet && !args.json) process.stdout.write(`${split}: wrote ${files.inputs} (${n} × ${d}) and ${files.generations} (${n} × ${m} × ${d})\n`);
       }
-    }
+    });
   } finally {
     progress.stop();
     await embedder.dispose?.();
@@ -65,6 +59,6 @@ async function handler(args: EmbedArgs): Promise<void> {
 export const embedCommand: CommandModule<object, EmbedArgs> = {
   command: 'embed',
   describe: 'Precompute embeddings of a dataset split (inputs X and candidates G)',
-  builder: builder as unknown as CommandModule<object, EmbedArgs>['builder'],
+  builder,
   handler,
 };

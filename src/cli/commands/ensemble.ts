@@ -1,20 +1,13 @@
 /** `smoothie ensemble run | bench`: layered ensemble architectures (Archon-style JSON) on one query or a benchmark. */
 import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BENCHMARKS, extractAnswer, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
-import { archonSearchSettings, isArchonSearchConfig } from '../../ensemble/itas-config.js';
+import { BENCHMARKS, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
 import { Ensemble } from '../../ensemble/ensemble.js';
-import { searchArchitectures } from '../../ensemble/search.js';
-import { tokenF1 } from '../../automix/scoring.js';
-import { writeFileAtomic } from '../../data/atomic.js';
-import { readJsonFile, readJsonl, writeJsonFile } from '../../data/json.js';
-import { parseWith } from '../../data/validate.js';
-import { UserInputError } from '../../errors/index.js';
-import { costQualitySvg } from '../../plot/cost-quality.js';
-import { z } from 'zod';
+import { loadSearchSetup, searchToFiles, SEARCH_SCORERS, type SearchScorer } from '../../ensemble/search-files.js';
 import { loadModelRegistry } from '../../llm/registry.js';
-import { outputOptions, type OutputArgs } from '../options.js';
+import { outputOptions, type InferredArgs, type OutputArgs } from '../options.js';
 import { createProgress } from '../progress.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type RunArgs = ArgumentsCamelCase<OutputArgs & { config: string; input: string; models: string }>;
 
@@ -89,80 +82,50 @@ const benchCommand: CommandModule<object, BenchArgs> = {
   },
 };
 
-type SearchArgs = ArgumentsCamelCase<
-  OutputArgs & { space: string; dev: string; scorer: 'exact' | 'f1'; budget?: number; 'max-calls'?: number; 'max-cost'?: number; method?: 'random' | 'bayes'; seed: number; out: string; models: string }
->;
+function searchBuilder(y: Argv) {
+  return outputOptions(y)
+    .option('space', { type: 'string', demandOption: true, describe: "JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}, or an Archon ITAS search config (models_available, judge_model, …)" })
+    .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
+    .option('scorer', { choices: SEARCH_SCORERS, default: 'exact' as SearchScorer, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
+    .option('budget', { type: 'number', describe: "Architectures to evaluate at most (default: an Archon config's init_points + n_iter or random_search_iterations, else 30)" })
+    .option('max-calls', { type: 'number', describe: 'Stop once the dev-set calls reach this' })
+    .option('max-cost', { type: 'number', describe: "Stop once the dev-set cost (models.yaml 'cost') reaches this" })
+    .option('method', { choices: ['random', 'bayes'] as const, describe: "default: an Archon config's search_algorithm_choice, else bayes" })
+    .option('seed', { type: 'number', default: DEFAULT_SEED })
+    .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
+    .option('models', { type: 'string', default: 'models.yaml' });
+}
 
-const SpaceFileSchema = z.strictObject({
-  generators: z.array(z.string().min(1)).min(1),
-  samples: z.array(z.number().int().positive()).min(1).optional(),
-  judges: z.array(z.string().min(1)).min(1),
-  embedder: z.string().optional(),
-});
+type SearchArgs = InferredArgs<typeof searchBuilder>;
 
 const searchCommand: CommandModule<object, SearchArgs> = {
   command: 'search',
   describe: 'Search ensemble architectures on a dev set under a budget (random or Bayesian optimisation); writes the best, the Pareto front and an SVG',
-  builder: ((y: Argv) =>
-    outputOptions(y)
-      .option('space', { type: 'string', demandOption: true, describe: "JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}, or an Archon ITAS search config (models_available, judge_model, …)" })
-      .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
-      .option('scorer', { choices: ['exact', 'f1'] as const, default: 'exact' as const, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
-      .option('budget', { type: 'number', describe: "Architectures to evaluate at most (default: an Archon config's init_points + n_iter or random_search_iterations, else 30)" })
-      .option('max-calls', { type: 'number', describe: 'Stop once the dev-set calls reach this' })
-      .option('max-cost', { type: 'number', describe: "Stop once the dev-set cost (models.yaml 'cost') reaches this" })
-      .option('method', { choices: ['random', 'bayes'] as const, describe: "default: an Archon config's search_algorithm_choice, else bayes" })
-      .option('seed', { type: 'number', default: 42 })
-      .option('out', { type: 'string', default: 'results/ensemble_search.json', describe: 'Result JSON (the SVG goes beside it); <out>.cache.jsonl makes it resumable' })
-      .option('models', { type: 'string', default: 'models.yaml' })) as unknown as CommandModule<object, SearchArgs>['builder'],
+  builder: searchBuilder,
   handler: async (args) => {
     const registry = await loadModelRegistry(args.models);
-    const rawSpace = await readJsonFile(args.space);
-    const archon = isArchonSearchConfig(rawSpace) ? await archonSearchSettings(rawSpace, args.space) : undefined;
-    const space = archon?.space ?? parseWith(SpaceFileSchema, rawSpace, { file: args.space });
-    const budget = args.budget ?? archon?.budget ?? 30;
-    const method = args.method ?? archon?.method ?? 'bayes';
-    if (archon && archon.ignored.length > 0 && !args.quiet && !args.json) {
-      process.stderr.write(`note: ${args.space}: Archon harness settings not used by a dev-set search: ${archon.ignored.join(', ')}\n`);
+    const setup = await loadSearchSetup(args.space, args.dev, args.scorer);
+    if (setup.ignored.length > 0 && !args.quiet && !args.json) {
+      process.stderr.write(`note: ${args.space}: Archon harness settings not used by a dev-set search: ${setup.ignored.join(', ')}\n`);
     }
-    const dev = (await readJsonl(args.dev)).map(({ line, value }) => {
-      const row = value as Record<string, unknown>;
-      const input = row.input ?? row.question;
-      const reference = row.reference ?? row.answer;
-      if (typeof input !== 'string' || typeof reference !== 'string') throw new UserInputError('needs string input/question and reference/answer', { file: args.dev, row: line });
-      return { input, reference: args.scorer === 'exact' ? (extractAnswer(reference, 'gsm8k') ?? reference) : reference };
-    });
-    const score = args.scorer === 'exact' ? (a: string, r: string) => (extractAnswer(a, 'gsm8k') === r ? 1 : 0) : tokenF1;
     const progress = createProgress({ quiet: args.quiet || args.json });
-    const result = await searchArchitectures({
+    const result = await searchToFiles({
       registry,
-      space,
-      dev,
-      score,
-      budget,
+      setup,
+      out: args.out,
+      budget: args.budget,
+      method: args.method,
       maxCalls: args['max-calls'],
       maxCost: args['max-cost'],
-      method,
       seed: args.seed,
-      initial: archon?.initial,
-      cacheFile: `${args.out}.cache.jsonl`,
-      onEvaluated: (_e, done) => progress({ stage: 'architectures', done, total: budget }),
+      onEvaluated: (_e, done, budget) => progress({ stage: 'architectures', done, total: budget }),
     });
     progress.stop();
-    await writeJsonFile(args.out, { method, budget, space, calls: result.calls, best: result.best, pareto: result.pareto, evaluated: result.evaluated }, { indent: 2 });
-    const svg = args.out.replace(/\.json$/i, '') + '.svg';
-    await writeFileAtomic(
-      svg,
-      costQualitySvg(
-        [{ title: `architecture search: ${result.evaluated.length} evaluated on ${dev.length} dev questions`, series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }], chosenLabel: 'best', pointsLabel: 'evaluated architecture' }],
-        'line: the quality–cost Pareto front; dots: every evaluated architecture; ring: the best',
-      ),
-    );
-    if (args.json) process.stdout.write(`${JSON.stringify({ best: result.best, pareto: result.pareto.map((e) => e.key), calls: result.calls, out: args.out, svg }, null, 2)}\n`);
+    if (args.json) process.stdout.write(`${JSON.stringify({ best: result.best, pareto: result.pareto.map((e) => e.key), calls: result.calls, out: result.out, svg: result.svg }, null, 2)}\n`);
     else if (!args.quiet) {
       process.stdout.write(`best: ${result.best.key} (quality ${result.best.quality.toFixed(3)}, cost ${result.best.cost.toFixed(2)} per question)\n`);
       for (const e of result.pareto) process.stdout.write(`  pareto: ${e.key}  quality ${e.quality.toFixed(3)}  cost ${e.cost.toFixed(2)}\n`);
-      process.stdout.write(`wrote ${args.out}, ${svg}\n`);
+      process.stdout.write(`wrote ${result.out}, ${result.svg}\n`);
     }
   },
 };

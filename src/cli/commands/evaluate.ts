@@ -1,9 +1,8 @@
 /** `smoothie evaluate`: score every method file and voter of a method folder against the labels. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadDatasetConfig } from '../../data/config.js';
 import type { VoterMode } from '../../data/paths.js';
 import { evaluateMethods, writeScoresChart, writeScoresFiles, type EvaluationResult } from '../../evaluate/index.js';
-import { datasetOptions, taskMetricOption, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, taskMetricOption, outputOptions, type InferredArgs } from '../options.js';
 
 /** Exit code when some method files were skipped (each printed on stderr). */
 export const EXIT_SKIPPED_FILES = 3;
@@ -12,7 +11,7 @@ function builder(y: Argv) {
   return taskMetricOption(outputOptions(datasetOptions(y)));
 }
 
-type EvaluateArgs = ArgumentsCamelCase<DatasetArgs & OutputArgs & { readonly 'task-metric'?: string }>;
+type EvaluateArgs = InferredArgs<typeof builder>;
 
 const fmt = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(4));
 
@@ -43,13 +42,12 @@ function describeMode(mode: VoterMode): string {
   return mode.kind === 'multi-model' ? `model group ${mode.group}` : `model ${mode.model} (prompts)`;
 }
 
-async function handler(args: EvaluateArgs): Promise<void> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+async function handler(args: ArgumentsCamelCase<EvaluateArgs>): Promise<void> {
+  const runs = await datasetRuns(args);
   const summaries: unknown[] = [];
   let skipped = 0;
-  for (const mode of modes) {
-    const result = await evaluateMethods({ config, mode, dirs: runDirs(args), metric: args['task-metric'] });
+  await runs.each(async ({ config, mode, dirs }) => {
+    const result = await evaluateMethods({ config, mode, dirs, metric: args['task-metric'] });
     const { scoresFile, sampleScoresFile } = await writeScoresFiles(result);
     const chartFile = await writeScoresChart(result);
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -79,7 +77,7 @@ async function handler(args: EvaluateArgs): Promise<void> {
       process.stdout.write(`${formatScoresTable(result)}\n`);
       process.stdout.write(`wrote ${scoresFile}, ${sampleScoresFile}, ${chartFile}\n`);
     }
-  }
+  });
   if (args.json) process.stdout.write(`${JSON.stringify(summaries, null, 2)}\n`);
   if (skipped > 0) process.exitCode = EXIT_SKIPPED_FILES;
 }
@@ -87,6 +85,6 @@ async function handler(args: EvaluateArgs): Promise<void> {
 export const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'Score every method and voter against the labels (writes scores.json, sample_scores.json, scores.svg)',
-  builder: builder as unknown as CommandModule<object, EvaluateArgs>['builder'],
+  builder,
   handler,
 };

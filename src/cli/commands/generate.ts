@@ -1,29 +1,12 @@
 /** `smoothie generate`: candidate generations from OpenAI-compatible endpoints, into the files `smoothie run` reads. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadDatasetConfig } from '../../data/config.js';
 import type { Split } from '../../data/paths.js';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { generateCandidates, type GenerateResult } from '../../llm/generate-candidates.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
-import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
-
-type GenerateArgs = ArgumentsCamelCase<
-  DatasetArgs &
-    OutputArgs & {
-      models: string;
-      split: 'train' | 'test' | 'both';
-      'n-generations': number;
-      temperature: number;
-      'max-tokens'?: number;
-      seed: number;
-      'dry-run': boolean;
-      limit?: number;
-      'cache-file': string;
-      'allow-empty': boolean;
-      redo: boolean;
-    }
->;
+import { datasetOptions, datasetRuns, outputOptions, type InferredArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 function builder(y: Argv) {
   return outputOptions(datasetOptions(y))
@@ -32,7 +15,7 @@ function builder(y: Argv) {
     .option('n-generations', { type: 'number', default: 1, describe: 'Generations per prompt (needs --temperature > 0 above 1)' })
     .option('temperature', { type: 'number', default: 0, describe: 'Sampling temperature (0: greedy, as the reference)' })
     .option('max-tokens', { type: 'number', describe: "Tokens per answer (default: the task's max_new_tokens)" })
-    .option('seed', { type: 'number', default: 42, describe: 'Sent as the request seed (+ generation index); also seeds retry jitter' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Sent as the request seed (+ generation index); also seeds retry jitter' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Print the calls and prompt tokens it would take, call nothing' })
     .option('limit', { type: 'number', describe: 'Only the first N samples: fills the cache, shows answers, writes no file' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })
@@ -44,7 +27,9 @@ function builder(y: Argv) {
     });
 }
 
-function printResult(result: GenerateResult, args: GenerateArgs): void {
+type GenerateArgs = InferredArgs<typeof builder>;
+
+function printResult(result: GenerateResult, args: ArgumentsCamelCase<GenerateArgs>): void {
   const { estimate } = result;
   if (args['dry-run']) {
     process.stdout.write(
@@ -59,18 +44,17 @@ function printResult(result: GenerateResult, args: GenerateArgs): void {
   for (const p of result.preview) process.stdout.write(`  [${p.model}, ${p.label}] ${JSON.stringify(p.text.length > 120 ? `${p.text.slice(0, 120)}…` : p.text)}\n`);
 }
 
-async function handler(args: GenerateArgs): Promise<void> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+async function handler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
+  const runs = await datasetRuns(args);
   const registry = await loadModelRegistry(args.models);
   const cache = await GenerationCache.open(args['cache-file']);
   const splits: Split[] = args.split === 'both' ? ['train', 'test'] : [args.split];
   const progress = createProgress({ quiet: args.quiet || args.json || args['dry-run'] });
-  const results: GenerateResult[] = [];
+  let results: GenerateResult[] = [];
   try {
-    for (const mode of modes) {
+    results = await runs.each(async ({ config, mode, dirs }) => {
       const started = performance.now();
-      const result = await generateCandidates(config, mode, runDirs(args), {
+      const result = await generateCandidates(config, mode, dirs, {
         registry,
         cache,
         splits,
@@ -90,9 +74,9 @@ async function handler(args: GenerateArgs): Promise<void> {
         },
       });
       progress.stop();
-      results.push(result);
       if (!args.json && !args.quiet) printResult(result, args);
-    }
+      return result;
+    });
   } finally {
     progress.stop();
     await cache.close();
@@ -103,6 +87,6 @@ async function handler(args: GenerateArgs): Promise<void> {
 export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
   describe: 'Generate candidates with OpenAI-compatible endpoints (models.yaml) into the generation files smoothie run reads',
-  builder: builder as unknown as CommandModule<object, GenerateArgs>['builder'],
+  builder,
   handler,
 };

@@ -1,10 +1,10 @@
 /** `smoothie usc | peer-review | reward-rank`: LLM judges or a local reward model pick among the candidates (src/select/judge-run.ts). */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { loadDatasetConfig } from '../../data/config.js';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { runPeerReview, runRewardRank, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
-import { datasetOptions, outputOptions, runDirs, voterModes, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, outputOptions, type DatasetArgs, type OutputArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type JudgeArgs = DatasetArgs &
   OutputArgs & {
@@ -17,20 +17,17 @@ type JudgeArgs = DatasetArgs &
   };
 
 async function runJudges(kind: 'usc' | 'peer-review', args: JudgeArgs): Promise<JudgeRunResult[]> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+  const runs = await datasetRuns(args);
   const registry = await loadModelRegistry(args.models);
   const cache = await GenerationCache.open(args['cache-file']);
-  const results: JudgeRunResult[] = [];
   try {
-    for (const mode of modes) {
-      const base = { config, mode, dirs: runDirs(args), registry, cache, seed: args.seed, redo: args.redo };
-      results.push(kind === 'usc' ? await runUsc({ ...base, judge: args.judge as string }) : await runPeerReview({ ...base, judges: (args.judges ?? []).flatMap((j) => j.split(',')).filter((j) => j !== '') }));
-    }
+    return await runs.each((run) => {
+      const base = { ...run, registry, cache, seed: args.seed, redo: args.redo };
+      return kind === 'usc' ? runUsc({ ...base, judge: args.judge as string }) : runPeerReview({ ...base, judges: (args.judges ?? []).flatMap((j) => j.split(',')).filter((j) => j !== '') });
+    });
   } finally {
     await cache.close();
   }
-  return results;
 }
 
 function print(results: readonly JudgeRunResult[], args: OutputArgs): void {
@@ -59,7 +56,7 @@ function common<T>(y: Argv<T>) {
   return outputOptions(datasetOptions(y))
     .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (name → endpoint, key env vars, limits, cost)' })
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume from it)' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seeds the retry jitter' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seeds the retry jitter' })
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 
@@ -92,11 +89,8 @@ export const rewardRankCommand: CommandModule<object, ArgumentsCamelCase<RewardA
       .option('batch-size', { type: 'number', default: 16, describe: 'Pairs per forward pass' })
       .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' })) as unknown as CommandModule<object, ArgumentsCamelCase<RewardArgs>>['builder'],
   handler: async (args) => {
-    const config = await loadDatasetConfig(args['dataset-config']);
-    const results: JudgeRunResult[] = [];
-    for (const mode of voterModes(args, config)) {
-      results.push(await runRewardRank({ config, mode, dirs: runDirs(args), rewardModel: args['reward-model'], device: args.device as 'cpu' | 'cuda', batchSize: args['batch-size'], redo: args.redo }));
-    }
+    const runs = await datasetRuns(args);
+    const results = await runs.each((run) => runRewardRank({ ...run, rewardModel: args['reward-model'], device: args.device as 'cpu' | 'cuda', batchSize: args['batch-size'], redo: args.redo }));
     print(results, args);
   },
 };

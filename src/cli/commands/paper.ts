@@ -8,6 +8,7 @@ import { PAPER_TABLES, missingPaperInputs, paperTable, runPaperTable } from '../
 import { SMOOTHIE_DATA_HINT, missingDataError } from '../../paper/layout.js';
 import { paperJson, paperText, writePaperOutputs } from '../../paper/render.js';
 import { outputOptions, type OutputArgs } from '../options.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 /** The paper's embedder (all-mpnet-base-v2) and its ablation's (BGE-small), as transformers.js ports. */
 export const PAPER_EMBEDDER = 'transformers:Xenova/all-mpnet-base-v2';
@@ -40,7 +41,7 @@ function builder(y: Argv) {
     .option('device', { type: 'string', default: 'cpu', choices: ['cpu', 'cuda'], describe: 'Device for transformers: embedders' })
     .option('cache-dir', { type: 'string', default: '.smoothie-cache', describe: 'Embedding cache (reruns do not recompute)' })
     .option('cache', { type: 'boolean', default: true, describe: 'Read and write the embedding cache (--no-cache to skip)' })
-    .option('seed', { type: 'number', default: 42, describe: 'Seed of pick-random, Best-on-Val and labeled-kNN' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed of pick-random, Best-on-Val and labeled-kNN' })
     .option('trials', { type: 'number', default: 10, describe: 'Trials of the trial baselines' });
 }
 

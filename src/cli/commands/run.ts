@@ -1,11 +1,9 @@
 /** `smoothie run`: label-free selection on a dataset config, one output file per model group. */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createBackend } from '../../compute/backend.js';
-import type { DistanceMetric, KnnMethod } from '../../compute/knn.js';
-import { loadDatasetConfig } from '../../data/config.js';
 import { UserInputError } from '../../errors/index.js';
-import { runSmoothie, type Regime, type SmoothieRunResult } from '../../smoothie/run.js';
-import { SMOOTHIE_TYPES, type SmoothieType } from '../../smoothie/estimator.js';
+import { REGIMES, runSmoothie, type Regime, type SmoothieRunResult } from '../../smoothie/run.js';
+import { SMOOTHIE_TYPES } from '../../smoothie/estimator.js';
 import { createProgress } from '../progress.js';
 import { printRunSummary } from '../report.js';
 import {
@@ -14,47 +12,28 @@ import {
   embedderOptions,
   knnOptions,
   outputOptions,
-  runDirs,
-  voterModes,
-  type DatasetArgs,
-  type EmbedderArgs,
-  type OutputArgs,
+  datasetRuns,
+  type InferredArgs,
 } from '../options.js';
 
 function builder(y: Argv) {
   return outputOptions(knnOptions(embedderOptions(datasetOptions(y))))
-    .option('type', { type: 'string', choices: SMOOTHIE_TYPES as unknown as string[], demandOption: true, describe: 'Global weights or per-sample neighbourhoods' })
+    .option('type', { choices: SMOOTHIE_TYPES, demandOption: true, describe: 'Global weights or per-sample neighbourhoods' })
     .option('k', { type: 'number', describe: 'Neighbourhood size for sample_dependent (the sample included; k=1 = the sample alone)' })
-    .option('regime', { type: 'string', choices: ['test_time', 'train_time'], default: 'test_time', describe: 'Learn weights from test generations, or from train neighbours' })
+    .option('regime', { choices: REGIMES, default: 'test_time' as Regime, describe: 'Learn weights from test generations, or from train neighbours' })
     .option('robust', { type: 'boolean', default: false, describe: 'Clamp non-positive error estimates instead of reproducing the reference exactly' })
     .option('input-embeddings', { type: 'string', describe: 'Precomputed X.npy (n × d) for the test split' })
     .option('generation-embeddings', { type: 'string', describe: 'Precomputed G.npy (n × m × d) for the test split' })
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 
-type RunArgs = ArgumentsCamelCase<
-  DatasetArgs &
-  EmbedderArgs &
-  OutputArgs & {
-    knn: string;
-    metric: string;
-    seed: number;
-    type: string;
-    k?: number;
-    regime: string;
-    robust: boolean;
-    'input-embeddings'?: string;
-    'generation-embeddings'?: string;
-    redo: boolean;
-  }
->;
+type RunArgs = InferredArgs<typeof builder>;
 
-async function handler(args: RunArgs): Promise<void> {
+async function handler(args: ArgumentsCamelCase<RunArgs>): Promise<void> {
   if (args['input-embeddings'] && !args['generation-embeddings']) {
     throw new UserInputError('--input-embeddings needs --generation-embeddings', { field: '--generation-embeddings' });
   }
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
+  const runs = await datasetRuns(args);
   const progress = createProgress({ quiet: args.quiet || args.json });
   const backend = await createBackend(args.backend);
   const precomputed = args['generation-embeddings']
@@ -63,19 +42,19 @@ async function handler(args: RunArgs): Promise<void> {
   const embedder = precomputed
     ? undefined
     : await embedderFromArgs(args, backend);
-  const results: SmoothieRunResult[] = [];
+  let results: SmoothieRunResult[] = [];
   try {
-    for (const mode of modes) {
+    results = await runs.each(async ({ config, mode, dirs }) => {
       const result = await runSmoothie({
         config,
         mode,
-        dirs: runDirs(args),
-        type: args.type as SmoothieType,
+        dirs,
+        type: args.type,
         k: args.k,
-        regime: args.regime as Regime,
+        regime: args.regime,
         robust: args.robust,
-        knn: args.knn as KnnMethod,
-        metric: args.metric as DistanceMetric,
+        knn: args.knn,
+        metric: args.metric,
         seed: args.seed,
         redo: args.redo,
         embedder,
@@ -84,9 +63,9 @@ async function handler(args: RunArgs): Promise<void> {
         onProgress: progress,
       });
       progress.stop();
-      results.push(result);
       if (!args.json && !args.quiet) printRunSummary(result, mode);
-    }
+      return result;
+    });
   } finally {
     progress.stop();
     await embedder?.dispose?.();
@@ -119,6 +98,6 @@ async function handler(args: RunArgs): Promise<void> {
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'Select the best candidate per sample without labels (Smoothie)',
-  builder: builder as unknown as CommandModule<object, RunArgs>['builder'],
+  builder,
   handler,
 };

@@ -5,7 +5,6 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createBackend, type Backend } from '../../compute/backend.js';
-import { loadDatasetConfig } from '../../data/config.js';
 import type { Embedder } from '../../embed/types.js';
 import { COVERAGE_DEFAULTS } from '../../select/coverage.js';
 import { MBR_UTILITIES, SELECTION_SCOPES, type MbrUtility, type SelectionScope } from '../../select/mbr.js';
@@ -17,13 +16,13 @@ import {
   embedderFromArgs,
   embedderOptions,
   outputOptions,
-  runDirs,
-  voterModes,
+  datasetRuns,
   type DatasetArgs,
   type EmbedderArgs,
   type OutputArgs,
 } from '../options.js';
 import { printMethodRuns } from '../report.js';
+import { DEFAULT_SEED } from '../../compute/rng.js';
 
 type SelectArgs = DatasetArgs &
   OutputArgs &
@@ -38,9 +37,7 @@ type SelectArgs = DatasetArgs &
   };
 
 export async function runSelectCommand(method: SelectMethod, args: SelectArgs): Promise<SelectRunResult[]> {
-  const config = await loadDatasetConfig(args['dataset-config']);
-  const modes = voterModes(args, config);
-  const dirs = runDirs(args);
+  const runs = await datasetRuns(args);
   const opts = {
     method,
     utility: args.utility as MbrUtility | undefined,
@@ -54,23 +51,21 @@ export async function runSelectCommand(method: SelectMethod, args: SelectArgs): 
   };
   let backend: Backend | undefined;
   let embedder: Embedder | undefined;
-  const results: SelectRunResult[] = [];
   try {
     if (needsEmbedder(opts)) {
       backend = await createBackend(args.backend);
       embedder = await embedderFromArgs(args, backend);
     }
-    for (const mode of modes) results.push(await runSelect({ ...opts, config, mode, dirs, embedder, backend }));
+    return await runs.each((run) => runSelect({ ...opts, ...run, embedder, backend }));
   } finally {
     await embedder?.dispose?.();
   }
-  return results;
 }
 
 
 function common<T>(y: Argv<T>) {
   return embedderOptions(outputOptions(datasetOptions(y)))
-    .option('seed', { type: 'number', default: 42, describe: 'Seed for every random choice (HNSW levels of the neighbour search)' })
+    .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed for every random choice (HNSW levels of the neighbour search)' })
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 

@@ -1,50 +1,36 @@
 /** `smoothie weights`: Smoothie on embeddings computed elsewhere (no dataset needed). */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { createBackend } from '../../compute/backend.js';
-import type { DistanceMetric, KnnMethod } from '../../compute/knn.js';
 import { UserInputError } from '../../errors/index.js';
 import { computeWeightsFromFiles } from '../../smoothie/weights-file.js';
-import { SMOOTHIE_TYPES, type SmoothieType } from '../../smoothie/estimator.js';
-import { knnOptions, outputOptions } from '../options.js';
+import { SMOOTHIE_TYPES } from '../../smoothie/estimator.js';
+import { knnOptions, outputOptions, type InferredArgs } from '../options.js';
 
 function builder(y: Argv) {
   return outputOptions(knnOptions(y))
     .option('input-embeddings', { type: 'string', describe: 'X.npy (n × d); needed for sample_dependent with k > 1' })
     .option('generation-embeddings', { type: 'string', demandOption: true, describe: 'G.npy (n × m × d)' })
-    .option('type', { type: 'string', choices: SMOOTHIE_TYPES as unknown as string[], demandOption: true })
+    .option('type', { choices: SMOOTHIE_TYPES, demandOption: true })
     .option('k', { type: 'number', describe: 'Neighbourhood size (sample_dependent)' })
     .option('robust', { type: 'boolean', default: false })
     .option('backend', { type: 'string', default: 'auto' })
     .option('out', { type: 'string', demandOption: true, describe: 'W.npy or W.arrow: n × m float64 weights; the selected voter indices beside it (W.selected.npy / .arrow)' });
 }
 
-type WeightsArgs = ArgumentsCamelCase<{
-  'input-embeddings'?: string;
-  'generation-embeddings': string;
-  type: string;
-  k?: number;
-  robust: boolean;
-  backend: string;
-  out: string;
-  knn: string;
-  metric: string;
-  seed: number;
-  quiet: boolean;
-  json: boolean;
-}>;
+type WeightsArgs = InferredArgs<typeof builder>;
 
-async function handler(args: WeightsArgs): Promise<void> {
+async function handler(args: ArgumentsCamelCase<WeightsArgs>): Promise<void> {
   if (!/\.(npy|arrow)$/.test(args.out)) throw new UserInputError('must end in .npy or .arrow', { field: '--out' });
   const backend = await createBackend(args.backend);
   const r = await computeWeightsFromFiles({
     inputs: args['input-embeddings'],
     generations: args['generation-embeddings'],
     out: args.out,
-    type: args.type as SmoothieType,
+    type: args.type,
     k: args.k,
     robust: args.robust,
-    knn: args.knn as KnnMethod,
-    metric: args.metric as DistanceMetric,
+    knn: args.knn,
+    metric: args.metric,
     seed: args.seed,
     backend,
   });
@@ -59,6 +45,6 @@ async function handler(args: WeightsArgs): Promise<void> {
 export const weightsCommand: CommandModule<object, WeightsArgs> = {
   command: 'weights',
   describe: 'Smoothie weights from precomputed X.npy / G.npy',
-  builder: builder as unknown as CommandModule<object, WeightsArgs>['builder'],
+  builder,
   handler,
 };

@@ -208,7 +208,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promi
     throw new UserInputError(`must be 'cpu' or 'webgpu' for use, got '${String(device)}'`, { field: 'device' });
   }
   if (device !== 'cpu' && requested === 'tfjs') {
-    throw new UserInputError(`device ${device} needs the onnx runtime (the tfjs runtime picks its device with --backend)`, { field: 'device' });
+    throw new UserInputError(`device ${device} needs the onnx runtime (the tfjs runtime picks its device with the backend option)`, { option: 'device' });
   }
   if (!Number.isInteger(threads) || threads < 1) {
     throw new UserInputError(`must be a positive integer, got ${threads}`, { field: 'threads' });
