@@ -1,3 +1,6 @@
+/** The seed every random choice uses when the caller names none (the reference's). */
+export const DEFAULT_SEED = 42;
+
 /**
  * The one seeded random generator (xoshiro128**, seeded through splitmix32). Every random choice in
  * the library takes one of these; nothing calls Math.random.
@@ -10,10 +13,6 @@
  * rng.normal(); // standard normal
  * ```
  */
-
-/** The seed every random choice uses when the caller names none (the reference's). */
-export const DEFAULT_SEED = 42;
-
 export class Rng {
   private s0: number;
   private s1: number;
