@@ -6,6 +6,7 @@
 import type { CandidateTable } from '../data/candidates.js';
 import { cleanGeneration } from '../data/clean.js';
 import type { SelectionFile } from '../data/schemas.js';
+import { selectionFile, selectionOf, type Selection } from '../data/selection.js';
 
 export interface PickLongestOptions {
   /** Apply `cleanGeneration` (first line, special tokens removed) before counting. @default true */
@@ -19,9 +20,9 @@ export function wordCount(text: string): number {
 }
 
 /** selected[s]: the voter whose generation for sample s has the most words (first on ties). */
-export function pickLongest(table: CandidateTable, options: PickLongestOptions = {}): number[] {
+export function pickLongest(table: CandidateTable, options: PickLongestOptions = {}): Selection {
   const clean = options.clean ?? true;
-  return table.texts.map((row) => {
+  const selected = table.texts.map((row) => {
     let best = 0;
     let bestLen = -1;
     row.forEach((text, v) => {
@@ -33,14 +34,10 @@ export function pickLongest(table: CandidateTable, options: PickLongestOptions =
     });
     return best;
   });
+  return selectionOf(selected, table.voters.length);
 }
 
 /** `pick_longest_test.json`: the selected raw generation per sample, with voters and meta. */
 export function pickLongestFile(table: CandidateTable, selected: readonly number[], meta: Record<string, unknown> = {}): SelectionFile {
-  return {
-    generations: selected.map((v, s) => table.texts[s][v]),
-    selected: [...selected],
-    voters: [...table.voters],
-    meta: { method: 'pick_longest', ...meta },
-  };
+  return selectionFile(selectionOf(selected, table.voters.length), table, { method: 'pick_longest', ...meta });
 }

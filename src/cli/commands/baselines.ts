@@ -11,7 +11,7 @@ import { createBackend, type Backend } from '../../compute/backend.js';
 import { Rng } from '../../compute/rng.js';
 import { loadDatasetConfig } from '../../data/config.js';
 import { datasetSplitPath, methodDir, type VoterMode } from '../../data/paths.js';
-import { changedSettings, writeSelectionFile, writeTrialSelectionFile } from '../../data/selection.js';
+import { changedSettings, trialChoices, writeSelectionFile, writeTrialSelectionFile } from '../../data/selection.js';
 import { loadSplitData } from '../../data/split.js';
 import { existsSync } from 'node:fs';
 import type { Embedder } from '../../embed/types.js';
@@ -124,10 +124,10 @@ export async function runBaselines(
       const m = table.voters.length;
       let selected: number[][];
       if (method === 'pick_random') {
-        selected = pickRandom(table, { trials, rng });
+        selected = trialChoices(pickRandom(table, { trials, rng }));
         await writeTrialSelectionFile(outputFile, trialSelectionFile(table, selected, { method, seed: args.seed, trials }));
       } else if (method === 'pick_longest') {
-        const picks = pickLongest(table, { clean: config.cleanGenerations });
+        const picks = Array.from(pickLongest(table, { clean: config.cleanGenerations }).selected);
         selected = [picks];
         await writeSelectionFile(outputFile, pickLongestFile(table, picks, { clean_generations: config.cleanGenerations }));
       } else {
@@ -136,7 +136,7 @@ export async function runBaselines(
         const labeledMeta = { method, seed: args.seed, trials, label_train_sample_size: sampleSize, task_metric: args['task-metric'] ?? null };
         if (method === 'labeled_oracle') {
           const r = labeledOracle(train, table, { trials, sampleSize, rng, metric: args['task-metric'] });
-          selected = r.selected;
+          selected = trialChoices(r);
           await writeTrialSelectionFile(
             outputFile,
             trialSelectionFile(table, selected, {
@@ -149,7 +149,7 @@ export async function runBaselines(
           if (!embedder) throw new Error('unreachable: the labeled_knn embedder is created above');
           const k = args.k ?? 20;
           const r = await labeledKnn(train, test, { trials, sampleSize, k, rng, embedder, backend, metric: args['task-metric'] });
-          selected = r.selected;
+          selected = trialChoices(r);
           await writeTrialSelectionFile(
             outputFile,
             trialSelectionFile(table, selected, {
