@@ -123,9 +123,9 @@ export class NeighbourIndex {
     return this.count;
   }
 
-  /** Whether searches use the HNSW graph (approximate) rather than an exact scan. */
+  /** Whether searches use the HNSW graph (approximate) rather than an exact scan: from `exactBelow` rows, or once a saved graph was loaded. */
   get approximate(): boolean {
-    return this.count >= this.exactBelow;
+    return this.graph !== undefined || this.count >= this.exactBelow;
   }
 
   /** Row i (a view). */
@@ -168,11 +168,12 @@ export class NeighbourIndex {
     if (query.length !== this.dim) throw new UserInputError(`the query has ${query.length} values, the index ${this.dim}`, { field: 'input' });
     const kk = Math.max(0, Math.min(k, this.count));
     if (kk === 0) return 0;
-    if (this.approximate) {
-      this.graph ?? this.buildGraph();
-      this.graphSearch(query, kk, indices, distances);
-    } else this.scan(query, kk, indices, distances);
-    return kk;
+    if (!this.approximate) {
+      this.scan(query, kk, indices, distances);
+      return kk;
+    }
+    this.graph ?? this.buildGraph();
+    return this.graphSearch(query, kk, indices, distances);
   }
 
   /**
@@ -281,8 +282,8 @@ export class NeighbourIndex {
     }
   }
 
-  /** The graph's search, sorted nearest first (ties to the lower row): hnswlib returns no set order. */
-  private graphSearch(query: ArrayLike<number>, k: number, indices: Int32Array, distances: Float64Array): void {
+  /** The graph's search, sorted nearest first (ties to the lower row): hnswlib returns no set order. Returns how many it found. */
+  private graphSearch(query: ArrayLike<number>, k: number, indices: Int32Array, distances: Float64Array): number {
     const graph = this.graph as hnswlib.HierarchicalNSW;
     const ef = Math.max(k, this.hnsw.efSearch ?? GRAPH_EF_SEARCH);
     if (ef !== this.graphEf) {
@@ -307,6 +308,7 @@ export class NeighbourIndex {
       indices[at] = label;
     }
     for (let t = 0; t < n; t++) distances[t] = Math.sqrt(Math.max(0, distances[t]));
+    return n;
   }
 
   /** Row i as the graph stores it (normalised for `cosine`), in the shared buffer. */

@@ -91,6 +91,8 @@ describe('NeighbourIndex', () => {
     }
     loaded.add(rowsOf(randomMatrix(3, d, 8), d));
     expect(loaded.size).toBe(703);
+    // A saved graph is used whatever exactBelow the index is loaded with.
+    expect((await NeighbourIndex.load(files, { dim: d, exactBelow: 10_000 })).approximate).toBe(true);
     const small = new NeighbourIndex({ dim: d });
     small.add(rowsOf(X, d).slice(0, 10));
     const smallFiles = await small.save({ rows: path.join(dir, 's.arrow'), graph: path.join(dir, 's.hnsw') });
