@@ -17,11 +17,12 @@
  * seed, labeled-oracle and labeled-knn see the same train rows in every trial.
  */
 import type { Backend } from '../compute/backend.js';
-import { kNearest } from '../compute/knn.js';
+import { NeighbourIndex } from '../compute/neighbour-index.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { DatasetRow } from '../data/schemas.js';
+import { selectionOf, type TrialSelections } from '../data/selection.js';
 import type { Embedder } from '../embed/types.js';
 import { InvalidParameterError, UserInputError } from '../errors/index.js';
 import { metricByName, metricForTask, scoreSample, type Metric, type Reference } from '../metrics/registry.js';
@@ -150,9 +151,8 @@ function checkVoters(train: LabeledSplit, test: CandidateTable): void {
   }
 }
 
-export interface LabeledOracleResult {
-  /** selected[t][s]: the trial's best voter for every test sample. */
-  readonly selected: number[][];
+/** trials[t]: the trial's best voter for every test sample. */
+export interface LabeledOracleResult extends TrialSelections {
   readonly bestVoterPerTrial: number[];
   /** Per trial, each voter's mean raw score over the drawn train rows. */
   readonly trainMeanScores: number[][];
@@ -183,8 +183,7 @@ export function labeledOracle(train: LabeledSplit, test: CandidateTable, options
     bestVoterPerTrial.push(argmaxFirst(util));
     trainMeanScores.push(Array.from(raw, (x) => x / draw.length));
   }
-  const selected = bestVoterPerTrial.map((v) => test.texts.map(() => v));
-  return { selected, bestVoterPerTrial, trainMeanScores, draws };
+  return { trials: bestVoterPerTrial.map((v) => selectionOf(test.texts.map(() => v), m)), bestVoterPerTrial, trainMeanScores, draws };
 }
 
 export interface LabeledKnnOptions extends LabeledOptions {
@@ -196,8 +195,8 @@ export interface LabeledKnnOptions extends LabeledOptions {
   readonly backend?: Backend;
 }
 
-export interface LabeledKnnResult {
-  readonly selected: number[][];
+/** trials[t].selected[s]: the voter with the best mean score over sample s's nearest drawn train rows in trial t. */
+export interface LabeledKnnResult extends TrialSelections {
   readonly draws: number[][];
   /** The k used in each trial (k capped at that trial's distinct drawn rows). */
   readonly kPerTrial: number[];
@@ -232,13 +231,13 @@ export async function labeledKnn(train: LabeledSplit, test: LabeledSplit, option
   const trainEmb = await options.embedder.embed(union.map((i) => train.rows[i].embedding_input));
   const testEmb = await options.embedder.embed(test.rows.map((r) => r.embedding_input));
   const n = test.rows.length;
-  const selected: number[][] = [];
+  const chosen: TrialSelections['trials'][number][] = [];
   const kPerTrial: number[] = [];
   for (const distinct of distinctPerTrial) {
     const kk = Math.min(k, distinct.length);
     kPerTrial.push(kk);
     const reference = gatherRows(trainEmb, distinct.map((r) => position.get(r) as number));
-    const nb = await kNearest(reference, testEmb, { k: kk, method: 'exact', backend: options.backend });
+    const nb = await NeighbourIndex.fromMatrix(reference, { exactBelow: Number.POSITIVE_INFINITY }).searchBatch(testEmb, kk, { backend: options.backend });
     const utils = distinct.map((r) => scores.utility(r));
     const trial: number[] = new Array<number>(n);
     const sums = new Float64Array(m);
@@ -258,7 +257,7 @@ export async function labeledKnn(train: LabeledSplit, test: LabeledSplit, option
       }
       trial[q] = tied.length === 1 ? tied[0] : rng.choice(tied);
     }
-    selected.push(trial);
+    chosen.push(selectionOf(trial, m));
   }
-  return { selected, draws, kPerTrial };
+  return { trials: chosen, draws, kPerTrial };
 }

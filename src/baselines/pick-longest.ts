@@ -6,6 +6,7 @@
 import type { CandidateTable } from '../data/candidates.js';
 import { cleanGeneration } from '../data/clean.js';
 import type { SelectionFile } from '../data/schemas.js';
+import { selectionFile, selectionOf, type Selection } from '../data/selection.js';
 
 export interface PickLongestOptions {
   /** Apply `cleanGeneration` (first line, special tokens removed) before counting. @default true */
@@ -23,12 +24,12 @@ export function wordCount(text: string): number {
  *
  * @example
  * ```ts
- * const selected = pickLongest(table); // one voter index per sample
+ * const { selected } = pickLongest(table); // one voter index per sample
  * ```
  */
-export function pickLongest(table: CandidateTable, options: PickLongestOptions = {}): number[] {
+export function pickLongest(table: CandidateTable, options: PickLongestOptions = {}): Selection {
   const clean = options.clean ?? true;
-  return table.texts.map((row) => {
+  const selected = table.texts.map((row) => {
     let best = 0;
     let bestLen = -1;
     row.forEach((text, v) => {
@@ -40,14 +41,10 @@ export function pickLongest(table: CandidateTable, options: PickLongestOptions =
     });
     return best;
   });
+  return selectionOf(selected, table.voters.length);
 }
 
 /** `pick_longest_test.json`: the selected raw generation per sample, with voters and meta. */
 export function pickLongestFile(table: CandidateTable, selected: readonly number[], meta: Record<string, unknown> = {}): SelectionFile {
-  return {
-    generations: selected.map((v, s) => table.texts[s][v]),
-    selected: [...selected],
-    voters: [...table.voters],
-    meta: { method: 'pick_longest', ...meta },
-  };
+  return selectionFile(selectionOf(selected, table.voters.length), table, { method: 'pick_longest', ...meta });
 }

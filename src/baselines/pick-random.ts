@@ -6,7 +6,8 @@
 import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { TrialSelectionFile } from '../data/schemas.js';
-import { InvalidParameterError } from '../errors/index.js';
+import { chosenGenerations, selectionOf, trialsFile, type TrialSelections } from '../data/selection.js';
+import { InvalidParameterError, UserInputError } from '../errors/index.js';
 
 export interface PickRandomOptions {
   /** @default 10 */
@@ -19,27 +20,27 @@ function checkTrials(trials: number): void {
 }
 
 /**
- * selected[t][s]: the voter drawn for sample s in trial t.
+ * trials[t].selected[s]: the voter drawn for sample s in trial t.
  *
  * @example
  * ```ts
  * const table = await loadMultiModelCandidates(config, 'test');
- * const trials = pickRandom(table, { trials: 10, rng: new Rng(0) });
+ * const { trials } = pickRandom(table, { trials: 10, rng: new Rng(0) });
  * ```
  */
-export function pickRandom(table: CandidateTable, options: PickRandomOptions): number[][] {
+export function pickRandom(table: CandidateTable, options: PickRandomOptions): TrialSelections {
   const trials = options.trials ?? 10;
   checkTrials(trials);
   const m = table.voters.length;
   if (m < 1) throw new RangeError('pickRandom: the table has no voters');
-  const out: number[][] = [];
-  for (let t = 0; t < trials; t++) out.push(table.texts.map(() => options.rng.int(m)));
-  return out;
+  const out: TrialSelections['trials'][number][] = [];
+  for (let t = 0; t < trials; t++) out.push(selectionOf(table.texts.map(() => options.rng.int(m)), m));
+  return { trials: out };
 }
 
 /** The raw text each trial selected: generations[t][s] = texts[s][selected[t][s]]. */
 export function trialGenerations(table: CandidateTable, selected: readonly (readonly number[])[]): string[][] {
-  return selected.map((trial) => trial.map((v, s) => table.texts[s][v]));
+  return selected.map((trial) => chosenGenerations(selectionOf(trial, table.voters.length), table));
 }
 
 /** A trial method's output file: the reference's `{generations}` plus our `selected`, `voters`, `meta`. */
@@ -48,10 +49,5 @@ export function trialSelectionFile(
   selected: readonly (readonly number[])[],
   meta: { readonly method: string } & Record<string, unknown>,
 ): TrialSelectionFile {
-  return {
-    generations: trialGenerations(table, selected),
-    selected: selected.map((t) => [...t]),
-    voters: [...table.voters],
-    meta: { ...meta },
-  };
+  return trialsFile({ trials: selected.map((t) => selectionOf(t, table.voters.length)) }, table, meta);
 }

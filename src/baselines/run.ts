@@ -11,7 +11,7 @@ import type { Backend } from '../compute/backend.js';
 import { DEFAULT_SEED, Rng } from '../compute/rng.js';
 import type { DatasetConfig } from '../data/config.js';
 import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
-import { changedSettings, writeSelectionFile, writeTrialSelectionFile } from '../data/selection.js';
+import { changedSettings, trialChoices, writeSelectionFile, writeTrialSelectionFile } from '../data/selection.js';
 import { loadSplitData } from '../data/split.js';
 import type { Embedder } from '../embed/types.js';
 import { InvalidParameterError } from '../errors/index.js';
@@ -108,10 +108,10 @@ export async function runBaselines(method: BaselineMethod, options: RunBaselines
     const m = table.voters.length;
     let selected: number[][];
     if (method === 'pick_random') {
-      selected = pickRandom(table, { trials, rng });
+      selected = trialChoices(pickRandom(table, { trials, rng }));
       await writeTrialSelectionFile(outputFile, trialSelectionFile(table, selected, { method, seed, trials }));
     } else if (method === 'pick_longest') {
-      const picks = pickLongest(table, { clean: config.cleanGenerations });
+      const picks = Array.from(pickLongest(table, { clean: config.cleanGenerations }).selected);
       selected = [picks];
       await writeSelectionFile(outputFile, pickLongestFile(table, picks, { clean_generations: config.cleanGenerations }));
     } else {
@@ -120,7 +120,7 @@ export async function runBaselines(method: BaselineMethod, options: RunBaselines
       const labeledMeta = { method, seed, trials, label_train_sample_size: sampleSize, task_metric: taskMetric ?? null };
       if (!embedder) {
         const r = labeledOracle(train, table, { trials, sampleSize, rng, metric: taskMetric });
-        selected = r.selected;
+        selected = trialChoices(r);
         await writeTrialSelectionFile(
           outputFile,
           trialSelectionFile(table, selected, {
@@ -131,7 +131,7 @@ export async function runBaselines(method: BaselineMethod, options: RunBaselines
         );
       } else {
         const r = await labeledKnn(train, test, { trials, sampleSize, k, rng, embedder, backend, metric: taskMetric });
-        selected = r.selected;
+        selected = trialChoices(r);
         await writeTrialSelectionFile(
           outputFile,
           trialSelectionFile(table, selected, {

@@ -9,16 +9,18 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { createBackend, type Backend } from '../compute/backend.js';
 import { createOnnxSession, defaultIntraOpThreads, loadOnnxRuntime, OnnxGraphBuilder, OnnxType } from '../compute/onnx.js';
 import { readNpy, writeNpy } from '../data/npy.js';
 import { AUTO_HNSW_THRESHOLD, kNearest } from '../compute/knn.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
 import { Rng } from '../compute/rng.js';
-import { syntheticEmbeddings } from './synthetic.js';
+import { syntheticEmbeddings, syntheticTexts } from './synthetic.js';
 import { parseJsonLenient, writeJsonFile } from '../data/json.js';
 import { createEmbedder } from '../embed/factory.js';
 import { createGloveEmbedder } from '../embed/glove.js';
+import { createHashEmbedder } from '../embed/hash.js';
 import { rouge2F, rougeScores } from '../metrics/rouge.js';
 import { benchAutomix } from './automix.js';
 import { benchEnsemble } from './ensemble.js';
@@ -593,10 +595,79 @@ async function benchRoute(): Promise<Record<string, unknown>> {
   const exact = await timed(Number.MAX_SAFE_INTEGER);
   const result = { store_rows: n, voters: m, dim: d, k, queries, hnsw, exact_scan: exact, p50_speedup_vs_exact: exact.p50_ms / hnsw.p50_ms, target_p50_ms: 2 };
   console.log(`route select, ${n} stored rows, d=${d}, m=${m}, k=${k}: HNSW p50 ${hnsw.p50_ms.toFixed(3)} ms, p99 ${hnsw.p99_ms.toFixed(3)} ms; exact scan p50 ${exact.p50_ms.toFixed(2)} ms (${result.p50_speedup_vs_exact.toFixed(0)}× slower)`);
+  return { ...result, text: await benchRouteText() };
+}
+
+/**
+ * `route()` on a 100,000-row text store, embedding included: the `hash` embedder (cheap) isolates the
+ * store and the request path. Per request: wall time, and the process's CPU time (robust to other
+ * processes on a shared machine, which inflate the wall-time tail); garbage collections during the
+ * timed requests are counted (minor = scavenge, major = mark-compact phases), the usual cause of a
+ * tail that the search itself does not have.
+ */
+async function benchRouteText(): Promise<Record<string, unknown>> {
+  const n = 100_000;
+  const m = 5;
+  const k = 20;
+  const dim = 512;
+  const queries = 2000;
+  const warmup = 200;
+  const voters = Array.from({ length: m }, (_, v) => `model-${v}`);
+  const embedder = createHashEmbedder({ nFeatures: dim });
+  const router = await createRouter({ strategy: 'select', voters, k, embedder: 'hash' }, { embedder });
+  if (router.strategy !== 'select') throw new Error('unreachable: a select router');
+  const sample = (first: number, count: number) => {
+    const texts = syntheticTexts(count * (m + 1), 12, 3, first * (m + 1));
+    return Array.from({ length: count }, (_, i) => ({ input: texts[i * (m + 1)], candidates: texts.slice(i * (m + 1) + 1, (i + 1) * (m + 1)) }));
+  };
+  const build = performance.now();
+  for (let s = 0; s < n; s += 1000) await router.add(sample(s, Math.min(1000, n - s)));
+  const buildSeconds = (performance.now() - build) / 1000;
+  const requests = sample(n, warmup + queries);
+  for (const r of requests.slice(0, warmup)) await router.route(r);
+  const gcs: { kind: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push({ kind: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (const r of requests.slice(warmup)) {
+    const c0 = process.cpuUsage();
+    const t = performance.now();
+    await router.route(r);
+    wall.push(performance.now() - t);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  wall.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  // PerformanceObserver gc kinds: 1 minor, 2 major, 4 incremental marking, 8 weak callbacks.
+  const minor = gcs.filter((g) => g.kind === 1);
+  const result = {
+    store_rows: n,
+    voters: m,
+    k,
+    dim,
+    embedder: embedder.id,
+    queries,
+    warmup,
+    build_seconds: buildSeconds,
+    wall_ms: { p50: percentile(wall, 50), p99: percentile(wall, 99), max: wall[wall.length - 1] },
+    cpu_ms: { p50: percentile(cpu, 50), p99: percentile(cpu, 99) },
+    gc: { minor: minor.length, major_phases: gcs.length - minor.length, total_ms: gcs.reduce((a, g) => a + g.ms, 0) },
+    load_average_1m: os.loadavg()[0],
+    target_p99_ms: 2,
+  };
+  console.log(
+    `route() text store, ${n} rows, hash-${dim}, m=${m}, k=${k}: wall p50 ${result.wall_ms.p50.toFixed(3)} ms, p99 ${result.wall_ms.p99.toFixed(3)} ms; CPU p50 ${result.cpu_ms.p50.toFixed(3)} ms, p99 ${result.cpu_ms.p99.toFixed(3)} ms; GCs ${minor.length} minor + ${result.gc.major_phases} major phases (${result.gc.total_ms.toFixed(1)} ms) in ${queries} requests; load ${result.load_average_1m.toFixed(1)}`,
+  );
   return result;
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: () => benchServe(), ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders } as const;
+const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: () => benchServe(), ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders, 'route-text': benchRouteText } as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

@@ -30,3 +30,16 @@ export function syntheticEmbeddings(n: number, m: number, d: number, seed: numbe
   return { X: ndarray(X, [n, d]), G: ndarray(G, [n, m, d]) };
 }
 
+
+/**
+ * Sentences with topical structure: 50 topics, each drawing `words` words from its own 300 of a
+ * 5,000-word vocabulary, sample s on topic s mod 50 (seeded).
+ */
+export function syntheticTexts(count: number, words: number, seed: number, first = 0): string[] {
+  const rng = new Rng(seed + first);
+  const vocab = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x`);
+  return Array.from({ length: count }, (_, i) => {
+    const topic = (first + i) % 50;
+    return Array.from({ length: words }, () => vocab[(topic * 97 + rng.int(300)) % vocab.length]).join(' ');
+  });
+}

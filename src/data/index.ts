@@ -9,7 +9,21 @@ export { readNpy, parseNpy, writeNpy, encodeNpy, toFloatNdArray, toInt32Array, t
 export { readArrowMatrix, writeArrowMatrix, readArrowTable, writeArrowTable, type ArrowColumn } from './arrow.js';
 export { parseJsonLenient, stringifyStrict, readJsonFile, writeJsonFile, readJsonl, writeJsonl } from './json.js';
 export { writeFileAtomic, appendToFile, ensureDir, readInputFile, type FileData } from './atomic.js';
-export { readSelectionFile, writeSelectionFile, readTrialSelectionFile, writeTrialSelectionFile } from './selection.js';
+export {
+  chosenGenerations,
+  readSelectionFile,
+  readTrialSelectionFile,
+  scoreRows,
+  selectionFile,
+  selectionOf,
+  trialChoices,
+  trialsFile,
+  writeSelectionFile,
+  writeTrialSelectionFile,
+  type ScoredSelection,
+  type Selection,
+  type TrialSelections,
+} from './selection.js';
 export { readArrowRecords } from './arrow.js';
 export { readRecords, RECORD_FILE_EXTENSIONS, type SourceRecord } from './records.js';
 export { readHfSplit, DEFAULT_HF_DATASETS_SERVER, type HfSplitRequest, type HfSourceOptions } from './hf-source.js';

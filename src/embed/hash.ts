@@ -30,11 +30,14 @@ export function hashTokens(text: string): string[] {
   return text.toLowerCase().match(TOKEN) ?? [];
 }
 
-/** MurmurHash3 x86 32-bit, as sklearn's `murmurhash3_32(..., positive=False)`: a signed int32. */
-export function murmurhash3_32(bytes: Uint8Array, seed = 0): number {
+/**
+ * MurmurHash3 x86 32-bit, as sklearn's `murmurhash3_32(..., positive=False)`: a signed int32, of the
+ * first `length` bytes (a scratch buffer's prefix hashes without a view object per token).
+ */
+export function murmurhash3_32(bytes: Uint8Array, seed = 0, length = bytes.length): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
-  const n = bytes.length;
+  const n = length;
   const blocksEnd = n & ~3;
   let h = seed | 0;
   for (let i = 0; i < blocksEnd; i += 4) {
@@ -100,7 +103,7 @@ export function createHashEmbedder(options: HashEmbedderOptions = {}): Embedder 
         for (const token of hashTokens(texts[row])) {
           if (scratch.length < token.length * 3) scratch = new Uint8Array(token.length * 3);
           const { written } = encoder.encodeInto(token, scratch);
-          const index = featureIndex(murmurhash3_32(scratch.subarray(0, written)), nFeatures);
+          const index = featureIndex(murmurhash3_32(scratch, 0, written), nFeatures);
           if (counts[index] === 0) touched.push(index);
           counts[index] += 1;
         }

@@ -14,6 +14,7 @@ export {
   type TaskInfo,
   type VoterScore,
 } from './score-methods.js';
+export { evaluateSelections, perTaskMeans, type ChosenTexts, type EvaluateSelectionsOptions, type SelectionScore } from './evaluate-selections.js';
 export {
   buildSampleScoresJson,
   buildScoresJson,

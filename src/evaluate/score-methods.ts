@@ -7,7 +7,6 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { standardDeviation } from 'simple-statistics';
 import type { DatasetConfig } from '../data/config.js';
 import { readJsonFile } from '../data/json.js';
 import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
@@ -15,7 +14,10 @@ import { SelectionFileSchema, TrialSelectionFileSchema, type DatasetRow } from '
 import { loadSplitData } from '../data/split.js';
 import { parseWith } from '../data/validate.js';
 import { UserInputError } from '../errors/index.js';
-import { meanScore, metricForTask, scoreSample, type Metric, type Reference } from '../metrics/registry.js';
+import { meanScore, metricForTask, type Metric, type Reference } from '../metrics/registry.js';
+import { evaluateSelections, perTaskMeans, populationStd, type ChosenTexts } from './evaluate-selections.js';
+
+export { populationStd };
 
 /** Where a method's score goes in the reference's scores.json. */
 export type MethodCategory = 'smoothie' | 'ensemble' | 'top';
@@ -137,11 +139,6 @@ export function methodCategory(name: string): MethodCategory {
   return 'ensemble';
 }
 
-/** Population standard deviation (ddof 0, as np.std); NaN for no values, as np.std gives. */
-export function populationStd(values: readonly number[]): number {
-  return values.length === 0 ? NaN : standardDeviation([...values]);
-}
-
 /** Per-row scoring context: each row's metric and reference, checked once. */
 interface RowScorer {
   readonly metrics: readonly Metric[];
@@ -180,21 +177,9 @@ function rowScorer(rows: readonly DatasetRow[], file: string, metricOverride?: s
   return { metrics, references, taskOf: rows.map((r) => r.task_name), tasks };
 }
 
-function scoreGenerations(scorer: RowScorer, generations: readonly string[], file: string): number[] {
-  return generations.map((g, i) => {
-    try {
-      return scoreSample(scorer.metrics[i].name, g, scorer.references[i]);
-    } catch (e) {
-      if (UserInputError.isUserInputError(e)) throw new UserInputError(e.message, { file, row: i, rowLabel: 'row', field: 'reference' });
-      throw e;
-    }
-  });
-}
-
-function perTaskMeans(scorer: RowScorer, scores: readonly number[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const t of scorer.tasks) out[t.task] = meanScore(scores.filter((_, i) => scorer.taskOf[i] === t.task));
-  return out;
+/** `evaluateSelections` over the test split's rows. */
+function scoreAll(scorer: RowScorer, selections: readonly ChosenTexts[]) {
+  return evaluateSelections(selections, scorer.references, scorer.metrics, { tasks: scorer.taskOf });
 }
 
 const better = (higher: boolean) => (a: number, b: number): boolean => (higher ? a > b : a < b);
@@ -226,10 +211,9 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const higherIsBetter = scorer.tasks.length === 0 || scorer.tasks.some((t) => t.higherIsBetter);
   const isBetter = better(higherIsBetter);
 
-  const voters: VoterScore[] = table.voters.map((name, v) => {
-    const sampleScores = scoreGenerations(scorer, table.texts.map((row) => row[v]), testFile);
-    return { name, mean: meanScore(sampleScores), perTask: perTaskMeans(scorer, sampleScores), sampleScores };
-  });
+  // Each voter is the selection of its own generation for every row.
+  const voterSelections = table.voters.map((name, v): ChosenTexts => ({ name, kind: 'selection', generations: table.texts.map((row) => row[v]), file: testFile }));
+  const voters: VoterScore[] = scoreAll(scorer, voterSelections).map((v) => ({ name: v.name, mean: v.mean, perTask: v.perTask, sampleScores: v.sampleScores as readonly number[] }));
 
   const oracleScores: number[] = [];
   const choices: number[] = [];
@@ -240,7 +224,7 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
     choices.push(best);
     oracleScores.push(voters[best].sampleScores[s]);
   }
-  const oracle: OracleScore = { name: 'oracle', mean: meanScore(oracleScores), perTask: perTaskMeans(scorer, oracleScores), sampleScores: oracleScores, choices };
+  const oracle: OracleScore = { name: 'oracle', mean: meanScore(oracleScores), perTask: perTaskMeans(oracleScores, scorer.taskOf), sampleScores: oracleScores, choices };
   const bestVoter = voters.reduce((b, v) => (isBetter(v.mean, b.mean) ? v : b));
 
   const dir = methodDir(dirs, config, mode);
@@ -268,18 +252,8 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
       problems.push({ file, reason: msg.startsWith(`${full}: `) ? msg.slice(full.length + 2) : msg });
       continue;
     }
-    const category = methodCategory(name);
-    if (parsed.kind === 'selection') {
-      const sampleScores = scoreGenerations(scorer, parsed.generations, full);
-      methods.push({ name, file, category, kind: 'selection', mean: meanScore(sampleScores), perTask: perTaskMeans(scorer, sampleScores), sampleScores });
-    } else {
-      const trialScores = parsed.generations.map((g) => scoreGenerations(scorer, g, full));
-      const trialMeans = trialScores.map(meanScore);
-      const trialPerTask = trialScores.map((ts) => perTaskMeans(scorer, ts));
-      const perTask: Record<string, number> = {};
-      for (const t of scorer.tasks) perTask[t.task] = meanScore(trialPerTask.map((pt) => pt[t.task]));
-      methods.push({ name, file, category, kind: 'trials', mean: meanScore(trialMeans), perTask, trialMeans, std: populationStd(trialMeans) });
-    }
+    const [scored] = scoreAll(scorer, [{ name, file: full, ...parsed }]);
+    methods.push({ ...scored, file, category: methodCategory(name) });
   }
   return {
     dir,

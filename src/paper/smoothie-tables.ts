@@ -14,6 +14,7 @@ import { loadDatasetConfig, type DatasetConfig } from '../data/config.js';
 import { readJsonFile } from '../data/json.js';
 import { datasetSplitPath, methodDir, type RunDirs, type VoterMode } from '../data/paths.js';
 import { loadSplitData, type SplitData } from '../data/split.js';
+import { trialChoices } from '../data/selection.js';
 import { embedSplit } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
 import { evaluateMethods, type EvaluationResult } from '../evaluate/score-methods.js';
@@ -163,12 +164,12 @@ export class MethodFolder {
 
   async bestOnVal(rng: Rng, trials: number): Promise<number[][]> {
     const train = await this.train();
-    return labeledOracle({ ...train, file: datasetSplitPath(this.dirs, this.config, 'train') }, this.test.table, { rng, trials }).selected;
+    return trialChoices(labeledOracle({ ...train, file: datasetSplitPath(this.dirs, this.config, 'train') }, this.test.table, { rng, trials }));
   }
 
   async labeledKnn(rng: Rng, trials: number, embedder: Embedder, backend?: Backend): Promise<number[][]> {
     const train = await this.train();
-    return (await labeledKnn({ ...train, file: datasetSplitPath(this.dirs, this.config, 'train') }, this.test, { rng, trials, embedder, backend })).selected;
+    return trialChoices(await labeledKnn({ ...train, file: datasetSplitPath(this.dirs, this.config, 'train') }, this.test, { rng, trials, embedder, backend }));
   }
 
   /** The stored PairRM predictions scored by us (× 100), when the folder has them. */
@@ -273,7 +274,7 @@ export async function routingTable(variant: RoutingVariant, o: PaperRunOptions):
       o.onProgress?.(`${variant}: ${d} ${g}`);
       const f = await folders.get(d, multiModel(g));
       const col = `${g}/${d}`;
-      const random = f.trials(pickRandom(f.test.table, { rng, trials }));
+      const random = f.trials(trialChoices(pickRandom(f.test.table, { rng, trials })));
       grid.set('random', col, random.value, random.std);
       const pr = f.pairRm();
       if (pr === undefined) missingPairRm.push(path.join(f.folder, 'pair_rm_test.json'));

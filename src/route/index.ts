@@ -26,3 +26,9 @@ export {
 } from './config.js';
 export { ReferenceStore, DEFAULT_EXACT_BELOW, type StoreSample, type ReferenceStoreOptions } from './reference-store.js';
 export { serveRouter, type ServeOptions, type RouterServer, type RequestLogEntry } from './serve.js';
+export type { SampleStore, SharedSampleStore } from './store.js';
+export { LanceStore, DEFAULT_LANCE_TABLE, DEFAULT_REFRESH_MS, type LanceStoreOptions } from './lance-store.js';
+export { LANCE_STORE_FORMAT } from './config.js';
+export { migrateStore, type MigrateStoreOptions, type MigrateStoreResult } from './migrate-store.js';
+export { storeUri } from './router.js';
+export type { StoreLocation } from './strategies.js';

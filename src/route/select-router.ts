@@ -77,7 +77,8 @@ export class SelectRouter implements Router<SelectResult> {
     const d = shape[1];
     return samples.map((_, i) => {
       const o = i * (m + 1) * d;
-      return { input: data.slice(o, o + d), candidates: data.slice(o + d, o + (m + 1) * d) };
+      // Views, not copies: the store copies what it keeps, and a copy per request is garbage for the GC.
+      return { input: data.subarray(o, o + d), candidates: data.subarray(o + d, o + (m + 1) * d) };
     });
   }
 

@@ -22,7 +22,7 @@
  * on AlpacaEval as it grows (λ = 0.2 is back to random); λ = 0.07 is the middle of [0.05, 0.1], where
  * both hold. See the README for the figures and the length discussion.
  */
-import type { Selection, SelectionScope } from './mbr.js';
+import type { ScoredSelection, SelectionScope } from './mbr.js';
 import { argmax, argmaxRows, columnMeans, Idf, wordSets } from './text.js';
 
 export const COVERAGE_DEFAULTS = { lambda: 0.07, k: 50 } as const;
@@ -41,7 +41,7 @@ export interface CoverageOptions {
   readonly idf?: boolean;
 }
 
-export interface CoverageResult extends Selection {
+export interface CoverageResult extends ScoredSelection {
   /** Per-sample scores before neighbourhood averaging, n × m. */
   readonly sampleScores: Float64Array;
   /** Supported and unsupported idf mass per candidate, n × m. */

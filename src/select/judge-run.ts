@@ -15,7 +15,7 @@ import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import type { RunProgress } from '../llm/run-calls.js';
 import { peerReview, uscSelect, type JudgeCosts, type JudgeSample } from './judges.js';
-import type { Selection } from './mbr.js';
+import type { ScoredSelection } from './mbr.js';
 import { loadRewardModel, rewardSelect } from './reward.js';
 
 export interface JudgeRunOptions {
@@ -49,7 +49,7 @@ async function load(opts: Pick<JudgeRunOptions, 'config' | 'mode' | 'dirs'>): Pr
   return { samples, texts: test.table.texts, voters: test.table.voters };
 }
 
-async function write(file: string, sel: Selection, texts: readonly (readonly string[])[], voters: readonly string[], meta: Record<string, unknown> & { method: string }): Promise<void> {
+async function write(file: string, sel: ScoredSelection, texts: readonly (readonly string[])[], voters: readonly string[], meta: Record<string, unknown> & { method: string }): Promise<void> {
   const rows: number[][] = [];
   for (let s = 0; s < sel.n; s++) rows.push(Array.from(sel.scores.subarray(s * sel.m, (s + 1) * sel.m)));
   await writeSelectionFile(file, {

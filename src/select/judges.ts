@@ -15,7 +15,7 @@
 import type { GenerationCache } from '../llm/call-cache.js';
 import type { ModelRegistry } from '../llm/registry.js';
 import { estimateCalls, runGenerationCalls, type GenerationCall, type RunProgress } from '../llm/run-calls.js';
-import type { Selection } from './mbr.js';
+import type { ScoredSelection } from './mbr.js';
 import { argmaxRows } from './text.js';
 import { judgeModel } from './truth-inference.js';
 
@@ -91,7 +91,7 @@ function costs(calls: readonly GenerationCall[], ctx: JudgeContext): JudgeCosts 
   return { calls: est.calls, cached: est.cached, cost, newCost, perModel };
 }
 
-export interface UscResult extends Selection {
+export interface UscResult extends ScoredSelection {
   /** Per sample: whether the judge's answer named a candidate (otherwise candidate 0 is kept). */
   readonly parsed: boolean[];
   readonly costs: JudgeCosts;
@@ -125,9 +125,9 @@ export interface PeerReviewResult {
   /** scores[s][v][j]: judge j's score of candidate v of sample s (null: unparsed). */
   readonly scores: (number | null)[][][];
   /** The mean of the parsed scores (−1 where none parsed). */
-  readonly mean: Selection;
+  readonly mean: ScoredSelection;
   /** Truth inference: the posterior mean latent quality (standardised). */
-  readonly truth: Selection;
+  readonly truth: ScoredSelection;
   /** Per judge: the signal-to-noise ratio b² / s² the model found in its scores. */
   readonly reliability: Record<string, number>;
   readonly unparsed: number;

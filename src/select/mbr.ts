@@ -8,6 +8,7 @@
  * `rougeL`, the ROUGE-L F-measure between the candidates' texts (rouge_score tokenisation, no stemming).
  */
 import type { NdArray } from '../compute/ndarray.js';
+import type { ScoredSelection } from '../data/selection.js';
 import { rougeL } from '../metrics/rouge.js';
 import { rougeTokenize } from '../metrics/rouge-tokenize.js';
 import { argmax, argmaxRows, columnMeans } from './text.js';
@@ -17,14 +18,8 @@ export type MbrUtility = (typeof MBR_UTILITIES)[number];
 export const SELECTION_SCOPES = ['sample', 'global'] as const;
 export type SelectionScope = (typeof SELECTION_SCOPES)[number];
 
-export interface Selection {
-  /** Chosen voter per sample. */
-  readonly selected: Int32Array;
-  /** n × m row-major scores the choice maximised (higher is better). */
-  readonly scores: Float64Array;
-  readonly n: number;
-  readonly m: number;
-}
+/** The selectors return the project's one selection type, with the scores they maximised (higher is better). */
+export type { ScoredSelection, Selection } from '../data/selection.js';
 
 /** n × m × m cosine similarities between every sample's candidate embeddings (diagonal 1 unless zero). */
 export function cosineUtilities(generations: NdArray): Float64Array {
@@ -99,14 +94,14 @@ export interface MbrOptions {
 }
 
 /** MBR on candidate embeddings G (n × m × d) with the cosine utility. */
-export function mbrFromEmbeddings(generations: NdArray, options: MbrOptions = {}): Selection {
+export function mbrFromEmbeddings(generations: NdArray, options: MbrOptions = {}): ScoredSelection {
   const [n, m] = generations.shape;
   const scores = expectedUtilities(cosineUtilities(generations), n, m);
   return { selected: selectByScope(scores, n, m, options.scope ?? 'sample'), scores, n, m };
 }
 
 /** MBR on candidate texts (n × m) with the ROUGE-L F-measure utility. */
-export function mbrFromTexts(texts: readonly (readonly string[])[], options: MbrOptions = {}): Selection {
+export function mbrFromTexts(texts: readonly (readonly string[])[], options: MbrOptions = {}): ScoredSelection {
   const n = texts.length;
   const m = texts[0]?.length ?? 0;
   const scores = expectedUtilities(rougeLUtilities(texts), n, m);

@@ -1,6 +1,6 @@
 /** Input neighbourhoods for the local selectors: each sample's k nearest inputs (cosine), itself first. */
 import type { Backend } from '../compute/backend.js';
-import { kNearest } from '../compute/knn.js';
+import { exactBelowFor, NeighbourIndex } from '../compute/neighbour-index.js';
 import type { NdArray } from '../compute/ndarray.js';
 import { DEFAULT_SEED } from '../compute/rng.js';
 
@@ -17,7 +17,7 @@ export async function inputNeighbourhoods(inputs: NdArray, k: number, options: {
   const n = inputs.shape[0];
   const kk = Math.max(1, Math.min(k, n));
   if (kk === 1) return { indices: Int32Array.from({ length: n }, (_, s) => s), k: 1 };
-  const found = await kNearest(inputs, inputs, { k: kk, metric: 'cosine', method: 'auto', backend: options.backend, seed: options.seed ?? DEFAULT_SEED });
+  const found = await NeighbourIndex.fromMatrix(inputs, { metric: 'cosine', exactBelow: exactBelowFor('auto'), seed: options.seed ?? DEFAULT_SEED }).searchSelf(kk, { backend: options.backend });
   const indices = new Int32Array(n * kk);
   for (let s = 0; s < n; s++) {
     const row = Array.from(found.indices.subarray(s * found.k, (s + 1) * found.k)).filter((q) => q !== s);

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidParameterError } from '../errors/index.js';
 import type { JudgeSample } from './judges.js';
-import type { Selection } from './mbr.js';
+import type { ScoredSelection } from './mbr.js';
 import { argmaxRows } from './text.js';
 
 export interface RewardModel {
@@ -75,7 +75,7 @@ export async function loadRewardModel(folder: string, options: RewardModelOption
 }
 
 /** Scores every candidate of every sample and picks the highest reward (first on ties). */
-export async function rewardSelect(samples: readonly JudgeSample[], model: RewardModel): Promise<Selection> {
+export async function rewardSelect(samples: readonly JudgeSample[], model: RewardModel): Promise<ScoredSelection> {
   const n = samples.length;
   const m = samples[0]?.candidates.length ?? 0;
   const scores = await model.score(samples.flatMap((s) => s.candidates.map((response) => ({ instruction: s.instruction, response }))));

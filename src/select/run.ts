@@ -16,7 +16,7 @@ import { embedSplit } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
 import { InvalidParameterError } from '../errors/index.js';
 import { COVERAGE_DEFAULTS, coverageSelect } from './coverage.js';
-import { mbrFromEmbeddings, mbrFromTexts, type MbrUtility, type Selection, type SelectionScope } from './mbr.js';
+import { mbrFromEmbeddings, mbrFromTexts, type MbrUtility, type ScoredSelection, type SelectionScope } from './mbr.js';
 import { inputNeighbourhoods } from './neighbours.js';
 import { vote, type AnswerKind } from './vote.js';
 
@@ -103,7 +103,7 @@ export async function runSelect(opts: SelectRunOptions): Promise<SelectRunResult
     if (!opts.embedder) throw new InvalidParameterError('embedder', `${opts.method} needs an embedder`);
     emb = await embedSplit(test, opts.embedder, { clean: opts.config.cleanGenerations, stage: 'test' });
   }
-  let selection: Selection;
+  let selection: ScoredSelection;
   const meta: Record<string, unknown> = { method: opts.method, dataset_config: opts.config.path, embedder: embedderInfo };
   if (opts.method === 'mbr') {
     const scope = opts.scope ?? 'sample';

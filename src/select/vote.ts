@@ -5,7 +5,7 @@
  * highest tie-break score (MBR's expected utility). Candidates whose answer normalises to nothing
  * abstain; a sample where all abstain is decided by the tie-break alone.
  */
-import type { Selection } from './mbr.js';
+import type { ScoredSelection } from './mbr.js';
 
 export const ANSWER_KINDS = ['auto', 'number', 'letter', 'text'] as const;
 export type AnswerKind = (typeof ANSWER_KINDS)[number];
@@ -69,7 +69,7 @@ export interface VoteOptions {
   readonly tieBreak?: Float64Array;
 }
 
-export interface VoteResult extends Selection {
+export interface VoteResult extends ScoredSelection {
   /** The normalised answers, n × m. */
   readonly answers: string[][];
   /** The kind used per sample. */

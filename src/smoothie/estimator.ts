@@ -8,9 +8,11 @@
  * numbers (to ~1e-16) at O(n·m²·d + n·k·m²) instead of O(n·k·d·m³).
  */
 import { z } from 'zod';
-import { kNearest, KNN_METHODS, DISTANCE_METRICS, type GramEngine, type Neighbours } from '../compute/knn.js';
+import { KNN_METHODS, DISTANCE_METRICS, type GramEngine, type Neighbours } from '../compute/knn.js';
+import { exactBelowFor, NeighbourIndex } from '../compute/neighbour-index.js';
 import type { Backend } from '../compute/backend.js';
 import { ndarray, type NdArray } from '../compute/ndarray.js';
+import { selectionOf, type ScoredSelection } from '../data/selection.js';
 import { NotFittedError, UserInputError, InvalidParameterError } from '../errors/index.js';
 import { blockMean, errorEstimates, pairwiseSquaredDistances, selectVoters, weightsFromDistances, weightsFromErrors } from './weights.js';
 import { DEFAULT_SEED } from '../compute/rng.js';
@@ -174,16 +176,7 @@ export class Smoothie {
       if (!inputs) throw new InvalidParameterError('inputs', 'sample_dependent with k > 1 needs input embeddings');
       if (inputs.shape[0] !== n) throw new InvalidParameterError('inputs', `inputs have ${inputs.shape[0]} rows, generations ${n}`);
       const tk = performance.now();
-      neighbours = await kNearest(inputs, inputs, {
-        k,
-        metric: opts.metric,
-        method: opts.knn,
-        seed: opts.seed,
-        backend: context.backend,
-        engine: context.engine,
-        workers: context.workers,
-        onProgress: context.onProgress,
-      });
+      neighbours = await neighbourIndex(inputs, opts).searchSelf(k, context);
       knnSeconds = seconds(tk);
     }
     const weights = neighbourhoodWeights(P, n, m, k, neighbours, opts.robust);
@@ -193,6 +186,11 @@ export class Smoothie {
       timings: { knnSeconds, weightSeconds: seconds(t0) - knnSeconds },
     });
   }
+}
+
+/** The neighbour index of a model's input embeddings: exact, HNSW or either by size, as `knn` says. */
+function neighbourIndex(inputs: NdArray, opts: ResolvedSmoothieOptions): NeighbourIndex {
+  return NeighbourIndex.fromMatrix(inputs, { metric: opts.metric, exactBelow: exactBelowFor(opts.knn), seed: opts.seed });
 }
 
 function weightsOfBlock(P: Float64Array, m: number, rows: ArrayLike<number>, robust: boolean): Float64Array {
@@ -256,6 +254,8 @@ export class FittedSmoothie {
   /** Neighbourhoods used for the fitted rows (sample_dependent, k > 1). */
   readonly neighbours?: Neighbours;
   readonly timings: SmoothieTimings;
+  /** The fitted inputs' neighbour index, made on the first `predict` (sample_dependent). */
+  private index: NeighbourIndex | undefined;
 
   constructor(
     readonly options: ResolvedSmoothieOptions,
@@ -270,6 +270,11 @@ export class FittedSmoothie {
     this.timings = state.timings ?? { knnSeconds: 0, weightSeconds: 0 };
   }
 
+  /** The fitted rows' choices as the project's selection type (scores: the weights). */
+  get selection(): ScoredSelection {
+    return selectionOf(this.selected, this.nVoters, this.weights.data);
+  }
+
   /** Global weights (sample_independent only). */
   get globalWeights(): Float64Array | undefined {
     return this.state.global;
@@ -282,7 +287,14 @@ export class FittedSmoothie {
   async predict(
     request: { inputs?: EmbeddingArray; n?: number },
     context: FitContext = {},
-  ): Promise<{ weights: NdArray<Float64Array>; selected: Int32Array; /** The queries' neighbourhoods (sample_dependent). */ neighbours?: Neighbours }> {
+  ): Promise<{
+    weights: NdArray<Float64Array>;
+    selected: Int32Array;
+    /** The same choices and weights as the project's selection type. */
+    selection: ScoredSelection;
+    /** The queries' neighbourhoods (sample_dependent). */
+    neighbours?: Neighbours;
+  }> {
     const queries = { n: request.n, inputs: request.inputs === undefined ? undefined : floatArray(request.inputs, 'inputs') };
     const m = this.nVoters;
     let weights: Float64Array;
@@ -298,20 +310,13 @@ export class FittedSmoothie {
       if (!queries.inputs) throw new InvalidParameterError('inputs', 'predict on a sample_dependent model needs input embeddings');
       const k = this.options.k as number;
       const nq = queries.inputs.shape[0];
-      neighbours = await kNearest(ref.inputs, queries.inputs, {
-        k,
-        metric: this.options.metric,
-        method: this.options.knn,
-        seed: this.options.seed,
-        backend: context.backend,
-        engine: context.engine,
-        workers: context.workers,
-        onProgress: context.onProgress,
-      });
+      this.index ??= neighbourIndex(ref.inputs, this.options);
+      neighbours = await this.index.searchBatch(queries.inputs, k, context);
       weights = neighbourhoodWeights(ref.pairwise, nq, m, k, neighbours, this.options.robust);
     }
     const n = weights.length / m;
-    return { weights: ndarray(weights, [n, m]), selected: selectVoters(weights, n, m), neighbours };
+    const selected = selectVoters(weights, n, m);
+    return { weights: ndarray(weights, [n, m]), selected, selection: selectionOf(selected, m, weights), neighbours };
   }
 
   toJSON(): FittedSmoothieJson {

@@ -9,8 +9,8 @@ import type { NdArray } from '../compute/ndarray.js';
 import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
-import { changedSettings, writeSelectionFile } from '../data/selection.js';
-import { methodDir, smoothieFileName, type RunDirs, type VoterMode } from '../data/paths.js';
+import { changedSettings, selectionFile, writeSelectionFile, type ScoredSelection } from '../data/selection.js';
+import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
@@ -108,7 +108,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   const knnProgress = (done: number, total: number): void => opts.onProgress?.({ stage: 'neighbours', done, total });
   const te = performance.now();
   let weights: NdArray<Float64Array>;
-  let selected: Int32Array;
+  let selection: ScoredSelection;
   let fitSeconds: number;
   let embedSeconds: number;
   let referenceRows: number;
@@ -124,7 +124,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     const fitted = await estimator.fit(emb, { backend: opts.backend, onProgress: knnProgress });
     fitSeconds = fitted.timings.knnSeconds + fitted.timings.weightSeconds;
     weights = fitted.weights;
-    selected = fitted.selected;
+    selection = fitted.selection;
     neighbours = fitted.neighbours;
     referenceRows = n;
   } else {
@@ -141,37 +141,37 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     const predicted = await fitted.predict({ inputs: testInputs, n }, { backend: opts.backend, onProgress: knnProgress });
     fitSeconds = (performance.now() - t0) / 1000;
     weights = predicted.weights;
-    selected = predicted.selected;
+    selection = predicted.selection;
     neighbours = predicted.neighbours;
     referenceRows = train.rows.length;
   }
 
   const knn = opts.type === 'sample_dependent' && ((opts.k as number) > 1 || regime === 'train_time') ? resolveKnnMethod(params.knn, referenceRows) : undefined;
-  const rows: number[][] = [];
-  for (let s = 0; s < n; s++) rows.push(Array.from(weights.data.subarray(s * m, (s + 1) * m)));
   const compute = neighbours?.compute ?? null;
-  await writeSelectionFile(outputFile, {
-    generations: Array.from(selected, (v, s) => test.table.texts[s][v]),
-    smoothie_weights: rows,
-    selected: Array.from(selected),
-    voters: [...test.table.voters],
-    meta: {
-      method: 'smoothie',
-      type: opts.type,
-      regime,
-      k: opts.type === 'sample_dependent' ? (opts.k ?? null) : null,
-      robust: params.robust,
-      metric: params.metric,
-      knn: knn ?? null,
-      seed: params.seed,
-      embedder: embedderInfo,
-      backend: opts.backend?.name ?? null,
-      compute,
-      dataset_config: opts.config.path,
-      fit_seconds: fitSeconds,
-    },
-  });
-  const summary = summariseSelection(weights, selected, test.table.voters, test.rows);
+  await writeSelectionFile(
+    outputFile,
+    selectionFile(
+      selection,
+      test.table,
+      {
+        method: 'smoothie',
+        type: opts.type,
+        regime,
+        k: opts.type === 'sample_dependent' ? (opts.k ?? null) : null,
+        robust: params.robust,
+        metric: params.metric,
+        knn: knn ?? null,
+        seed: params.seed,
+        embedder: embedderInfo,
+        backend: opts.backend?.name ?? null,
+        compute,
+        dataset_config: opts.config.path,
+        fit_seconds: fitSeconds,
+      },
+      { smoothieWeights: true },
+    ),
+  );
+  const summary = summariseSelection(weights, selection.selected, test.table.voters, test.rows);
   const plotFile = outputFile.replace(/\.json$/, '.svg');
   await writeFileAtomic(plotFile, summaryHeatmap(summary, `Smoothie ${opts.type}${opts.type === 'sample_dependent' ? ` k=${opts.k}` : ''} (${regime}, ${embedderInfo.id}): ${opts.config.dataset}`));
   return {

@@ -9,6 +9,7 @@ import { loadDatasetConfig, type DatasetConfig } from '../../src/data/config.js'
 import { createBackend, type Backend } from '../../src/compute/backend.js';
 import { Rng } from '../../src/compute/rng.js';
 import type { CandidateTable } from '../../src/data/candidates.js';
+import { trialChoices } from '../../src/data/selection.js';
 import type { DatasetRow } from '../../src/data/schemas.js';
 import { createEmbedder } from '../../src/embed/factory.js';
 import type { Embedder } from '../../src/embed/types.js';
@@ -49,9 +50,9 @@ describe('pick-random', () => {
   const table: CandidateTable = { voters: VOTERS, texts: Array.from({ length: 3000 }, () => ['a', 'b', 'c']) };
 
   it('is deterministic per seed and differs across seeds', () => {
-    const a = pickRandom(table, { trials: 3, rng: new Rng(7) });
-    const b = pickRandom(table, { trials: 3, rng: new Rng(7) });
-    const c = pickRandom(table, { trials: 3, rng: new Rng(8) });
+    const a = trialChoices(pickRandom(table, { trials: 3, rng: new Rng(7) }));
+    const b = trialChoices(pickRandom(table, { trials: 3, rng: new Rng(7) }));
+    const c = trialChoices(pickRandom(table, { trials: 3, rng: new Rng(8) }));
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(a).toHaveLength(3);
@@ -60,7 +61,7 @@ describe('pick-random', () => {
   });
 
   it('draws voters uniformly', () => {
-    const sel = pickRandom(table, { trials: 10, rng: new Rng(42) }).flat();
+    const sel = trialChoices(pickRandom(table, { trials: 10, rng: new Rng(42) })).flat();
     const counts = [0, 0, 0];
     for (const v of sel) counts[v]++;
     for (const c of counts) expect(Math.abs(c / sel.length - 1 / 3)).toBeLessThan(0.01);
@@ -82,8 +83,8 @@ describe('pick-longest', () => {
         ['', '  ', '<pad>'],
       ],
     };
-    expect(pickLongest(table)).toEqual([1, 0, 2, 0]);
-    expect(pickLongest(table, { clean: false })).toEqual([1, 0, 1, 2]); // raw "<pad>" is one word
+    expect(pickLongest(table)).toEqual({ selected: Int32Array.from([1, 0, 2, 0]), n: 4, m: 3 });
+    expect(Array.from(pickLongest(table, { clean: false }).selected)).toEqual([1, 0, 1, 2]); // raw "<pad>" is one word
     expect(wordCount('  a  b\tc\n')).toBe(3);
     expect(wordCount('   ')).toBe(0);
   });
@@ -97,7 +98,7 @@ describe('labeled-oracle', () => {
     const test = clusterSplit(10, 100);
     const r = labeledOracle(always, test.table, { trials: 4, sampleSize: 50, rng: new Rng(3) });
     expect(r.bestVoterPerTrial).toEqual([1, 1, 1, 1]);
-    expect(r.selected.every((t) => t.length === 10 && t.every((v) => v === 1))).toBe(true);
+    expect(trialChoices(r).every((t) => t.length === 10 && t.every((v) => v === 1))).toBe(true);
     expect(r.draws.every((d) => d.length === 50)).toBe(true);
     expect(r.trainMeanScores[0]).toEqual([0, 1, 0]);
   });
@@ -166,8 +167,8 @@ describe('labeled-knn', () => {
     const knn = await labeledKnn(train, test, { ...opts, rng: new Rng(42), k: 5, embedder, backend });
     // Same seed → same train draws.
     expect(knn.draws).toEqual(oracle.draws);
-    const oracleAcc = mean(oracle.selected.map((t) => accuracy(test, t)));
-    const knnAcc = mean(knn.selected.map((t) => accuracy(test, t)));
+    const oracleAcc = mean(trialChoices(oracle).map((t) => accuracy(test, t)));
+    const knnAcc = mean(trialChoices(knn).map((t) => accuracy(test, t)));
     expect(oracleAcc).toBeCloseTo(0.5, 5);
     expect(knnAcc).toBe(1);
   });
@@ -182,10 +183,10 @@ describe('labeled-knn', () => {
     const b = await run(9);
     const c = await run(10);
     expect(a).toEqual(b);
-    expect(a.selected).not.toEqual(c.selected);
+    expect(trialChoices(a)).not.toEqual(trialChoices(c));
     a.kPerTrial.forEach((k, t) => expect(k).toBe(new Set(a.draws[t]).size));
     const counts = [0, 0, 0];
-    for (const v of a.selected.flat()) counts[v]++;
+    for (const v of trialChoices(a).flat()) counts[v]++;
     for (const cnt of counts) expect(cnt).toBeGreaterThan(120);
   });
 });

@@ -22,6 +22,10 @@ describe.skipIf(!vectors.exists)('matches scikit-learn HashingVectorizer (hashin
     expect(h).toBe(t.murmur3_32_signed);
     expect(h >>> 0).toBe(t.murmur3_32_unsigned);
     expect(featureIndex(h, n)).toBe(t.index);
+    // A prefix of a larger buffer hashes as the token alone (the embedder's scratch buffer).
+    const padded = new Uint8Array(utf8(t.token).length + 7).fill(0xab);
+    padded.set(utf8(t.token));
+    expect(murmurhash3_32(padded, 0, utf8(t.token).length)).toBe(t.murmur3_32_signed);
   });
 
   it.each(ref?.documents ?? [])('document $text', async (doc) => {
