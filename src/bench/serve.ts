@@ -23,6 +23,7 @@ import autocannon from 'autocannon';
 import { createEmbedder } from '../embed/factory.js';
 import { ModelRegistry } from '../llm/registry.js';
 import { fakeAnswer, startFakeServer } from '../llm/testing/fake-server.js';
+import { migrateStore } from '../route/migrate-store.js';
 import { createRouter, loadRouter, type Router } from '../route/router.js';
 
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'main.js');
@@ -194,6 +195,26 @@ export function replicaArgs(storeUri: string | undefined): string[] {
   return storeUri ? ['--store', storeUri] : [];
 }
 
+/** Whether the optional LanceDB package is installed (the shared-store runs need it). */
+async function lanceInstalled(): Promise<boolean> {
+  try {
+    await import('@lancedb/lancedb');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `file`'s router with `learn: true`, its stored rows migrated into a LanceDB folder: the router file every replica loads. */
+async function sharedLearningRouter(file: string, dir: string): Promise<string> {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { config: Record<string, unknown> };
+  const learning = file.replace(/\.json$/, '-learn.json');
+  await writeFile(learning, JSON.stringify({ ...saved, config: { ...saved.config, learn: true } }));
+  const shared = file.replace(/\.json$/, '-shared.json');
+  await migrateStore(learning, { uri: path.join(dir, 'lance-store'), out: shared });
+  return shared;
+}
+
 export async function benchServe(options: ServeBenchOptions = {}): Promise<Record<string, unknown>> {
   const seconds = options.seconds ?? 5;
   const clients = options.clients ?? 50;
@@ -243,9 +264,15 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
       if (compute !== undefined) console.log(`serve ${s.name}: route() in process without model calls (embedding, search, weights) p50 ${compute.toFixed(2)} ms`);
       console.log(`serve ${s.name}: direct (${perRequest} upstream calls): 1 client p50 ${direct.p50_ms.toFixed(2)} ms, p99 ${direct.p99_ms.toFixed(2)} ms; ${clients} clients ${direct.requests_per_second.toFixed(0)} requests/s`);
       const served: Record<string, unknown>[] = [];
-      const runs = [...(beforeCli ? [{ n: 1, cli: beforeCli, label: 'before' }] : []), ...replicas.map((n) => ({ n, cli: CLI, label: `${n} replica${n > 1 ? 's' : ''}` }))];
-      for (const { n, cli, label } of runs) {
-        const server = await startCli(['serve', '--router', file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...(cli === CLI ? replicaArgs(storeUri) : [])], dir, cli);
+      // Replicas that learn together: the hash select router with `learn: true`, its store migrated into one LanceDB folder they share.
+      const sharedFile = s.config.strategy === 'select' && s.config.embedder === 'hash' && !storeUri && (await lanceInstalled()) ? await sharedLearningRouter(file, dir) : undefined;
+      const runs: { n: number; cli: string; label: string; router?: string }[] = [
+        ...(beforeCli ? [{ n: 1, cli: beforeCli, label: 'before' }] : []),
+        ...replicas.map((n) => ({ n, cli: CLI, label: `${n} replica${n > 1 ? 's' : ''}` })),
+        ...(sharedFile ? replicas.map((n) => ({ n, cli: CLI, label: `${n} replica${n > 1 ? 's' : ''}, learning into one shared LanceDB store`, router: sharedFile })) : []),
+      ];
+      for (const { n, cli, label, router } of runs) {
+        const server = await startCli(['serve', '--router', router ?? file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...(cli === CLI ? replicaArgs(storeUri) : [])], dir, cli);
         try {
           const url = String(server.event.url);
           await load(url, chat, 1, 1);
@@ -257,6 +284,8 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
           const row = {
             build: cli === CLI ? 'this' : cli,
             replicas: n,
+            shared_store: router !== undefined || (cli === CLI && storeUri !== undefined),
+            learn: router !== undefined,
             p50_ms: single.p50_ms,
             p99_ms: single.p99_ms,
             added_p50_ms: single.p50_ms - direct.p50_ms,

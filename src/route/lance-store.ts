@@ -242,6 +242,8 @@ export class LanceStore implements SharedSampleStore {
         } catch (error) {
           if (attempt >= APPEND_RETRIES) throw storeError(this.uri, `adding ${rows.length} rows to ${this.table}`, error);
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+          // Retry from the newest version: the handle still reads the one its failed commit conflicted with.
+          await table.checkoutLatest().catch(() => undefined);
         }
       }
     });
@@ -312,8 +314,18 @@ export class LanceStore implements SharedSampleStore {
         new Map([[META_KEY, JSON.stringify(meta)]]),
       );
       try {
-        // existOk: another process creating it at the same time is fine; its metadata is checked.
-        const table = await this.db.createEmptyTable(this.table, schema, { mode: 'create', existOk: true });
+        // Never an overwrite: a table another process made meanwhile is opened (existOk can commit an
+        // Overwrite over a table created a moment earlier, dropping its rows), and its metadata checked.
+        let table: Table;
+        if ((await this.db.tableNames()).includes(this.table)) table = await this.db.openTable(this.table);
+        else {
+          try {
+            table = await this.db.createEmptyTable(this.table, schema, { mode: 'create' });
+          } catch (error) {
+            if (!(await this.db.tableNames()).includes(this.table)) throw error;
+            table = await this.db.openTable(this.table);
+          }
+        }
         await this.checkMeta(table, dim);
         return table;
       } catch (error) {
