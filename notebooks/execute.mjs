@@ -37,8 +37,7 @@ const failed = [];
 /** Code cells that produced no output (every cell of these notebooks shows something). */
 const silentCells = (nb) => JSON.parse(readFileSync(path.join(here, nb), 'utf8')).cells.filter((c) => c.cell_type === 'code' && (c.outputs ?? []).length === 0).length;
 // nbclient (what `jupyter nbconvert --execute --inplace` runs), draining outputs Deno publishes after a cell's idle status.
-const execute = (nb) =>
-  spawnSync(python, [path.join(here, 'execute.py'), nb, 'deno'], { cwd: here, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', NO_COLOR: '1' } });
+const execute = (nb) => spawnSync(python, [path.join(here, 'execute.py'), nb, 'deno'], { cwd: here, encoding: 'utf8', env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1', NO_COLOR: '1' } });
 for (const nb of notebooks) {
   const t0 = performance.now();
   let r = execute(nb);

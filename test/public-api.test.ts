@@ -58,12 +58,32 @@ describe('public entry points', () => {
   it('package.json: the root and one subpath per concept, all without side effects', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.exports).sort()).toEqual(
-      ['.', './automix', './baselines', './compute', './data', './embed', './ensemble', './evaluate', './experimental', './llm', './metrics', './package.json', './paper', './route', './select', './smoothie', './testing'].sort(),
+      [
+        '.',
+        './automix',
+        './baselines',
+        './compute',
+        './data',
+        './embed',
+        './ensemble',
+        './evaluate',
+        './experimental',
+        './llm',
+        './metrics',
+        './package.json',
+        './paper',
+        './route',
+        './select',
+        './smoothie',
+        './testing',
+      ].sort(),
     );
   });
 
   it('the root holds the names an application needs, every subpath loads, and importing reads no environment variable', () => {
-    const subpaths = Object.keys(pkg.exports).filter((k) => k !== '.' && k !== './package.json').map((k) => `smoothie-router/${k.slice(2)}`);
+    const subpaths = Object.keys(pkg.exports)
+      .filter((k) => k !== '.' && k !== './package.json')
+      .map((k) => `smoothie-router/${k.slice(2)}`);
     const out = app(`
       const reads = [];
       const env = process.env;

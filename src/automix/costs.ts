@@ -92,7 +92,12 @@ export function baselineOf(rows: ScoredRows, costs: Costs, variant: LiftVariant 
 }
 
 /** The operating point of a routing mask (true = the LLM answers). */
-export function operatingPoint(rows: ScoredRows, route: ArrayLike<boolean>, costs: Costs, options: { readonly variant?: LiftVariant; readonly baseline?: Baseline; readonly verifier?: boolean } = {}): OperatingPoint {
+export function operatingPoint(
+  rows: ScoredRows,
+  route: ArrayLike<boolean>,
+  costs: Costs,
+  options: { readonly variant?: LiftVariant; readonly baseline?: Baseline; readonly verifier?: boolean } = {},
+): OperatingPoint {
   const variant = options.variant ?? 'reference';
   const n = rows.slm.length;
   // The reference's operation order (automix main.py compute_performance_cost): the mean of

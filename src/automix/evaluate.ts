@@ -10,7 +10,7 @@ import { pandasSamplePositions } from '../compute/numpy-random.js';
 import { Rng, DEFAULT_SEED } from '../compute/rng.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import type { AutomixRow } from './data.js';
-import { categoryThresholds, type CategoryThresholds } from './categories.js';
+import { categoryThresholds } from './categories.js';
 import { PAPER_COSTS, baselineOf, operatingPoint, validateCosts, type Costs, type LiftVariant, type ScoredRows } from './costs.js';
 import type { FamilyName, Param } from './methods.js';
 import { META_VERIFIERS, MetaVerifier, trainRowsOf, type MetaVerifierName } from './meta-verifier.js';
@@ -170,7 +170,10 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
   } satisfies AutomixEvaluation['options'];
   if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new InvalidParameterError('seeds', `must be a positive integer, got ${o.seeds}`);
   if (!Number.isInteger(o.trainSize) || o.trainSize < 1) throw new InvalidParameterError('trainSize', `must be a positive integer, got ${o.trainSize}`);
-  const fileThresholds = categoryThresholds(rows.map((r) => r.slmScore), rows.map((r) => r.llmScore));
+  const fileThresholds = categoryThresholds(
+    rows.map((r) => r.slmScore),
+    rows.map((r) => r.llmScore),
+  );
   const present = [...new Set(rows.map((r) => r.dataset))];
   const datasets = options.datasets ?? present;
   for (const d of datasets) if (!present.includes(d)) throw new InvalidParameterError('datasets', `unknown dataset '${d}' (in the file: ${present.join(', ')})`, { file: options.source });
@@ -190,13 +193,35 @@ export function evaluateAutomix(rows: readonly AutomixRow[], options: AutomixEva
       const testForced = forcedFor(test, dataset, method);
       let curve: CurvePoint[] = [];
       const seeds = samples.map((sample, seed): SeedOutcome => {
-        const thresholds = o.categoryScope === 'file' ? fileThresholds : categoryThresholds(sample.map((r) => r.slmScore), sample.map((r) => r.llmScore));
+        const thresholds =
+          o.categoryScope === 'file'
+            ? fileThresholds
+            : categoryThresholds(
+                sample.map((r) => r.slmScore),
+                sample.map((r) => r.llmScore),
+              );
         const fitted = new MetaVerifier({ method, bins: o.bins, costs: o.costs, variant: o.variant }).fit(trainRowsOf(sample, { thresholds, forced: forcedFor(sample, dataset, method) }));
-        if (seed === 0) curve = byCost(fitted.candidateMasks(confidence, testForced).map(({ mask }) => point(mask)).map((p) => ({ cost: p.cost, performance: p.performance })));
+        if (seed === 0)
+          curve = byCost(
+            fitted
+              .candidateMasks(confidence, testForced)
+              .map(({ mask }) => point(mask))
+              .map((p) => ({ cost: p.cost, performance: p.performance })),
+          );
         const mask = fitted.route(confidence, testForced);
         const p = point(mask);
         const routing = Array.from(mask, (r) => (r ? '1' : '0')).join('');
-        return { seed, family: fitted.family, param: fitted.param, trainLift: fitted.trainLift, lift: p.lift, performance: p.performance, cost: p.cost, escalationRate: p.routed / test.length, routing };
+        return {
+          seed,
+          family: fitted.family,
+          param: fitted.param,
+          trainLift: fitted.trainLift,
+          lift: p.lift,
+          performance: p.performance,
+          cost: p.cost,
+          escalationRate: p.routed / test.length,
+          routing,
+        };
       });
       const avg = (f: (s: SeedOutcome) => number): number => seeds.reduce((a, s) => a + f(s), 0) / seeds.length;
       methods[method] = { lift: stats(seeds.map((s) => s.lift)), performance: avg((s) => s.performance), cost: avg((s) => s.cost), escalationRate: avg((s) => s.escalationRate), seeds, curve };

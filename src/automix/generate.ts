@@ -83,7 +83,10 @@ export async function generateAutomixData(inputFile: string, out: string, option
   });
   const run = (stage: string, calls: GenerationCall[]) =>
     runGenerationCalls(calls, { registry: options.registry, cache: options.cache, seed: options.seed, onProgress: (p) => options.onProgress?.(stage, p) });
-  const answers = await run('answering', rows.flatMap((row) => [answerCall(options.slmModel, row), answerCall(options.llmModel, row)]));
+  const answers = await run(
+    'answering',
+    rows.flatMap((row) => [answerCall(options.slmModel, row), answerCall(options.llmModel, row)]),
+  );
   const slmAnswers = rows.map((_, i) => clean(answers[2 * i][0] ?? ''));
   const llmAnswers = rows.map((_, i) => clean(answers[2 * i + 1][0] ?? ''));
   const verifications = await run(

@@ -105,7 +105,10 @@ export class FittedMetaVerifier {
 
   /** Each row's decision and cost; `forced` rows always escalate. */
   decide(rows: readonly Pick<AutomixRow, 'id' | 'slmAnswer' | 'confidence'>[], forced?: ArrayLike<boolean>): Escalation[] {
-    const escalate = this.route(rows.map((r) => r.confidence), forced);
+    const escalate = this.route(
+      rows.map((r) => r.confidence),
+      forced,
+    );
     const base = this.costs.slm + this.costs.verifier;
     return rows.map((r, i) => ({ id: r.id, slmAnswer: r.slmAnswer, confidence: r.confidence, escalate: escalate[i], cost: escalate[i] ? base + this.costs.llm : base }));
   }
@@ -171,4 +174,3 @@ export class MetaVerifier {
     return new FittedMetaVerifier(method, bins, costs, variant, chosen.family, chosen.param, chosen.lift, candidates);
   }
 }
-

@@ -147,7 +147,10 @@ export const GreedyPOMDP: Family = {
       sums[x] += train.llm[i] - train.slm[i];
       counts[x]++;
     });
-    const smoothed = gaussianFilter1d(sums.map((s, x) => (counts[x] === 0 ? 0 : s / counts[x])), 2);
+    const smoothed = gaussianFilter1d(
+      sums.map((s, x) => (counts[x] === 0 ? 0 : s / counts[x])),
+      2,
+    );
     const ascending = smoothed.map((_, i) => i).sort((a, b) => smoothed[a] - smoothed[b] || a - b);
     return nestedPolicies(ascending.reverse(), 1);
   },

@@ -29,7 +29,17 @@ export function automixScoresJson(e: AutomixEvaluation): Record<string, unknown>
                 quality: m.performance,
                 cost: m.cost,
                 escalation_rate: m.escalationRate,
-                per_seed: m.seeds.map((s) => ({ seed: s.seed, family: s.family, param: s.param, train_ibc_lift: s.trainLift, ibc_lift: s.lift, quality: s.performance, cost: s.cost, escalation_rate: s.escalationRate, route_to_llm: s.routing })),
+                per_seed: m.seeds.map((s) => ({
+                  seed: s.seed,
+                  family: s.family,
+                  param: s.param,
+                  train_ibc_lift: s.trainLift,
+                  ibc_lift: s.lift,
+                  quality: s.performance,
+                  cost: s.cost,
+                  escalation_rate: s.escalationRate,
+                  route_to_llm: s.routing,
+                })),
                 curve_seed0: m.curve,
               },
             ]),
@@ -81,7 +91,10 @@ export function formatAutomixTable(e: AutomixEvaluation): string {
   const cell = (lift: number | null, std: number | undefined, cost: number, quality: number): string =>
     `${lift === null ? 'n/a' : pct(lift)}${std !== undefined ? ` ±${pct(std)}` : ''} [${cost.toFixed(1)}, ${quality.toFixed(3)}]`;
   const rows: string[][] = [
-    ...methodNames.map((name) => [name, ...e.datasets.map((d) => (d.methods[name] ? cell(d.methods[name].lift.mean, d.methods[name].lift.std, d.methods[name].cost, d.methods[name].performance) : '-'))]),
+    ...methodNames.map((name) => [
+      name,
+      ...e.datasets.map((d) => (d.methods[name] ? cell(d.methods[name].lift.mean, d.methods[name].lift.std, d.methods[name].cost, d.methods[name].performance) : '-')),
+    ]),
     ['random mix 50%', ...e.datasets.map((d) => cell(d.baselines.randomMix.lift, d.baselines.randomMix.liftStats.std, d.baselines.randomMix.cost, d.baselines.randomMix.performance))],
     ['always SLM', ...e.datasets.map((d) => cell(null, undefined, d.baselines.alwaysSlm.cost, d.baselines.alwaysSlm.performance))],
     ['always LLM', ...e.datasets.map((d) => cell(0, undefined, d.baselines.alwaysLlm.cost, d.baselines.alwaysLlm.performance))],
@@ -101,5 +114,11 @@ export function formatAutomixTable(e: AutomixEvaluation): string {
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
   const line = (r: readonly string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
   const notes = compared ? ['BayesPOMDP − POMDP: per-seed ΔIBC difference on the same training rows (seeds where BayesPOMDP is better-tied-worse)'] : [];
-  return [`ΔIBC (%) mean ±std over ${e.options.seeds} seeds [cost, quality] on the test split (${e.options.variant} metric)`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...notes].join('\n');
+  return [
+    `ΔIBC (%) mean ±std over ${e.options.seeds} seeds [cost, quality] on the test split (${e.options.variant} metric)`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    ...notes,
+  ].join('\n');
 }

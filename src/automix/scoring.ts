@@ -21,8 +21,12 @@ export function normalizeAnswer(text: string): string {
 }
 
 export function tokenF1(prediction: string, gold: string): number {
-  const pred = normalizeAnswer(prediction).split(' ').filter((t) => t !== '');
-  const ref = normalizeAnswer(gold).split(' ').filter((t) => t !== '');
+  const pred = normalizeAnswer(prediction)
+    .split(' ')
+    .filter((t) => t !== '');
+  const ref = normalizeAnswer(gold)
+    .split(' ')
+    .filter((t) => t !== '');
   const counts = new Map<string, number>();
   for (const t of ref) counts.set(t, (counts.get(t) ?? 0) + 1);
   let overlap = 0;

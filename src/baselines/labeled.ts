@@ -183,7 +183,17 @@ export function labeledOracle(train: LabeledSplit, test: CandidateTable, options
     bestVoterPerTrial.push(argmaxFirst(util));
     trainMeanScores.push(Array.from(raw, (x) => x / draw.length));
   }
-  return { trials: bestVoterPerTrial.map((v) => selectionOf(test.texts.map(() => v), m)), bestVoterPerTrial, trainMeanScores, draws };
+  return {
+    trials: bestVoterPerTrial.map((v) =>
+      selectionOf(
+        test.texts.map(() => v),
+        m,
+      ),
+    ),
+    bestVoterPerTrial,
+    trainMeanScores,
+    draws,
+  };
 }
 
 export interface LabeledKnnOptions extends LabeledOptions {
@@ -236,7 +246,10 @@ export async function labeledKnn(train: LabeledSplit, test: LabeledSplit, option
   for (const distinct of distinctPerTrial) {
     const kk = Math.min(k, distinct.length);
     kPerTrial.push(kk);
-    const reference = gatherRows(trainEmb, distinct.map((r) => position.get(r) as number));
+    const reference = gatherRows(
+      trainEmb,
+      distinct.map((r) => position.get(r) as number),
+    );
     const nb = await NeighbourIndex.fromMatrix(reference, { exactBelow: Number.POSITIVE_INFINITY }).searchBatch(testEmb, kk, { backend: options.backend });
     const utils = distinct.map((r) => scores.utility(r));
     const trial: number[] = new Array<number>(n);

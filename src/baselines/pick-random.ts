@@ -7,7 +7,7 @@ import type { Rng } from '../compute/rng.js';
 import type { CandidateTable } from '../data/candidates.js';
 import type { TrialSelectionFile } from '../data/schemas.js';
 import { chosenGenerations, selectionOf, trialsFile, type TrialSelections } from '../data/selection.js';
-import { InvalidParameterError, UserInputError } from '../errors/index.js';
+import { InvalidParameterError } from '../errors/index.js';
 
 export interface PickRandomOptions {
   /** @default 10 */
@@ -34,7 +34,13 @@ export function pickRandom(table: CandidateTable, options: PickRandomOptions): T
   const m = table.voters.length;
   if (m < 1) throw new RangeError('pickRandom: the table has no voters');
   const out: TrialSelections['trials'][number][] = [];
-  for (let t = 0; t < trials; t++) out.push(selectionOf(table.texts.map(() => options.rng.int(m)), m));
+  for (let t = 0; t < trials; t++)
+    out.push(
+      selectionOf(
+        table.texts.map(() => options.rng.int(m)),
+        m,
+      ),
+    );
   return { trials: out };
 }
 
@@ -44,10 +50,6 @@ export function trialGenerations(table: CandidateTable, selected: readonly (read
 }
 
 /** A trial method's output file: the reference's `{generations}` plus our `selected`, `voters`, `meta`. */
-export function trialSelectionFile(
-  table: CandidateTable,
-  selected: readonly (readonly number[])[],
-  meta: { readonly method: string } & Record<string, unknown>,
-): TrialSelectionFile {
+export function trialSelectionFile(table: CandidateTable, selected: readonly (readonly number[])[], meta: { readonly method: string } & Record<string, unknown>): TrialSelectionFile {
   return trialsFile({ trials: selected.map((t) => selectionOf(t, table.voters.length)) }, table, meta);
 }

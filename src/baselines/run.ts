@@ -62,10 +62,11 @@ export interface BaselineRunResult {
 function share(selected: readonly (readonly number[])[], m: number): number[] {
   const counts = new Array<number>(m).fill(0);
   let total = 0;
-  for (const trial of selected) for (const v of trial) {
-    counts[v]++;
-    total++;
-  }
+  for (const trial of selected)
+    for (const v of trial) {
+      counts[v]++;
+      total++;
+    }
   return counts.map((c) => (total === 0 ? 0 : c / total));
 }
 

@@ -46,7 +46,9 @@ export async function benchAutomix(): Promise<Record<string, unknown>> {
   });
   const methods = [...META_VERIFIERS];
   const protocolSeconds = bestSeconds(() => evaluateAutomix(rows, { methods }));
-  console.log(`AutoMix evaluate (paper protocol, ${methods.length} methods × 10 seeds × 1000 train rows, ${rows.filter((r) => r.split === 'val').length} test rows): ${(protocolSeconds * 1000).toFixed(0)} ms`);
+  console.log(
+    `AutoMix evaluate (paper protocol, ${methods.length} methods × 10 seeds × 1000 train rows, ${rows.filter((r) => r.split === 'val').length} test rows): ${(protocolSeconds * 1000).toFixed(0)} ms`,
+  );
   return {
     note: `best of ${RUNS} runs; fit scores every candidate on the training rows`,
     results,

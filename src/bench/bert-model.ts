@@ -58,8 +58,14 @@ export async function buildBenchBert(hidden = 384, inner = 1536): Promise<BenchB
   const ids = g.input('input_ids', OnnxType.int64, ['batch', 'seq']);
   g.input('attention_mask', OnnxType.int64, ['batch', 'seq']);
   const types = g.input('token_type_ids', OnnxType.int64, ['batch', 'seq']);
-  const x = g.node('Add', [g.node('Gather', [g.floats('word', normal(vocab.length * hidden, 0.5), [vocab.length, hidden]), ids]), g.node('Gather', [g.floats('type', normal(2 * hidden, 0.1), [2, hidden]), types])]);
-  const ln = g.node('LayerNormalization', [x, g.floats('ln_g', new Float32Array(hidden).fill(1), [hidden]), g.floats('ln_b', new Float32Array(hidden), [hidden])], { axis: -1, epsilon: { float: 1e-12 } });
+  const x = g.node('Add', [
+    g.node('Gather', [g.floats('word', normal(vocab.length * hidden, 0.5), [vocab.length, hidden]), ids]),
+    g.node('Gather', [g.floats('type', normal(2 * hidden, 0.1), [2, hidden]), types]),
+  ]);
+  const ln = g.node('LayerNormalization', [x, g.floats('ln_g', new Float32Array(hidden).fill(1), [hidden]), g.floats('ln_b', new Float32Array(hidden), [hidden])], {
+    axis: -1,
+    epsilon: { float: 1e-12 },
+  });
   const h = g.node('Relu', [g.node('Add', [g.node('MatMul', [ln, g.floats('w1', normal(hidden * inner, 1 / Math.sqrt(hidden)), [hidden, inner])]), g.floats('b1', normal(inner, 0.02), [inner])])]);
   const y = g.node('Add', [g.node('MatMul', [h, g.floats('w2', normal(inner * hidden, 1 / Math.sqrt(inner)), [inner, hidden])]), x]);
   g.rename(g.node('Tanh', [y]), 'last_hidden_state');
@@ -68,9 +74,28 @@ export async function buildBenchBert(hidden = 384, inner = 1536): Promise<BenchB
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-bert-'));
   await mkdir(path.join(dir, 'onnx'));
   const json = (name: string, value: unknown) => writeFile(path.join(dir, name), JSON.stringify(value));
-  await json('config.json', { model_type: 'bert', architectures: ['BertModel'], vocab_size: vocab.length, hidden_size: hidden, num_hidden_layers: 1, num_attention_heads: 1, intermediate_size: inner, max_position_embeddings: 512, type_vocab_size: 2 });
+  await json('config.json', {
+    model_type: 'bert',
+    architectures: ['BertModel'],
+    vocab_size: vocab.length,
+    hidden_size: hidden,
+    num_hidden_layers: 1,
+    num_attention_heads: 1,
+    intermediate_size: inner,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+  });
   await json('tokenizer.json', wordPieceTokenizerJson(vocab));
-  await json('tokenizer_config.json', { tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: 512, pad_token: '[PAD]', unk_token: '[UNK]', cls_token: '[CLS]', sep_token: '[SEP]', mask_token: '[MASK]' });
+  await json('tokenizer_config.json', {
+    tokenizer_class: 'BertTokenizer',
+    do_lower_case: true,
+    model_max_length: 512,
+    pad_token: '[PAD]',
+    unk_token: '[UNK]',
+    cls_token: '[CLS]',
+    sep_token: '[SEP]',
+    mask_token: '[MASK]',
+  });
   await writeFile(path.join(dir, 'onnx', 'model.onnx'), g.toBytes());
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

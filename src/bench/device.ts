@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { kNearest } from '../compute/knn.js';
-import { ndarray, type NdArray } from '../compute/ndarray.js';
+import { ndarray } from '../compute/ndarray.js';
 import { createOnnxSession, loadOnnxRuntime, type OnnxDevice, type OrtModule } from '../compute/onnx.js';
 import { Rng } from '../compute/rng.js';
 import { readNpy, writeNpy } from '../data/npy.js';
@@ -82,7 +82,10 @@ async function main(): Promise<void> {
 
   // HNSW parameters at 100,000 rows on the visible cores: time and recall@20 on 500 sampled queries.
   if (flag('--sweep')) {
-    const n = 100_000, d = 384, k = 20, sample = 500;
+    const n = 100_000,
+      d = 384,
+      k = 20,
+      sample = 500;
     const { X } = syntheticEmbeddings(n, 1, d, 3);
     const exact = await kNearest(X, ndarray(X.data.subarray(0, sample * d), [sample, d]), { k, method: 'exact', engine: 'onnx' });
     const rows: Record<string, unknown>[] = [];
@@ -128,7 +131,10 @@ async function main(): Promise<void> {
 
   // Smoothie-Local n=2000 vs the reference Python loop.
   if (!flag('--gpu-only')) {
-    const n = 2000, m = 5, d = 384, k = 20;
+    const n = 2000,
+      m = 5,
+      d = 384,
+      k = 20;
     const { X, G } = syntheticEmbeddings(n, m, d, 1);
     const est = new Smoothie({ type: 'sample_dependent', k, knn: 'exact' });
     await est.fit({ generations: G, inputs: X });
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
     for (const n of [2000, 20000]) {
       const { X } = syntheticEmbeddings(n, 1, 384, 2);
       const t = performance.now();
-      const c = await kNearest(X, X, { k: 20, method: 'exact', engine: 'onnx' });
+      const _c = await kNearest(X, X, { k: 20, method: 'exact', engine: 'onnx' });
       const row: Record<string, unknown> = { n, cpu_seconds: (performance.now() - t) / 1000 };
       log(`exact kNN n=${n}: ${JSON.stringify(row)}`);
       rows.push(row);
@@ -192,7 +198,10 @@ async function main(): Promise<void> {
   }
 
   if (flag('--million')) {
-    const n = 1_000_000, d = 384, k = 20, queries = 10_000;
+    const n = 1_000_000,
+      d = 384,
+      k = 20,
+      queries = 10_000;
     const { X } = syntheticEmbeddings(n + queries, 1, d, 12);
     const reference = ndarray(X.data.subarray(0, n * d), [n, d]);
     const query = ndarray(X.data.subarray(n * d), [queries, d]);
@@ -200,7 +209,14 @@ async function main(): Promise<void> {
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
     let built = 0;
     const t = performance.now();
-    const nb = await kNearest(reference, query, { k, method: 'hnsw', workers: cores, onProgress: (done) => { if (!built && done >= n) built = performance.now(); } });
+    const nb = await kNearest(reference, query, {
+      k,
+      method: 'hnsw',
+      workers: cores,
+      onProgress: (done) => {
+        if (!built && done >= n) built = performance.now();
+      },
+    });
     const end = performance.now();
     clearInterval(timer);
     const sample = 200;
@@ -210,7 +226,15 @@ async function main(): Promise<void> {
       const truth = new Set(exact.indices.subarray(q * k, (q + 1) * k));
       for (const j of nb.indices.subarray(q * k, (q + 1) * k)) if (truth.has(j)) hits++;
     }
-    result.hnsw_1m = { rows: n, workers: cores, build_seconds: built ? (built - t) / 1000 : undefined, query_ms_each: built ? (end - built) / queries : undefined, total_seconds: (end - t) / 1000, peak_rss_gib: peak / 2 ** 30, recall_on_200: hits / (sample * k) };
+    result.hnsw_1m = {
+      rows: n,
+      workers: cores,
+      build_seconds: built ? (built - t) / 1000 : undefined,
+      query_ms_each: built ? (end - built) / queries : undefined,
+      total_seconds: (end - t) / 1000,
+      peak_rss_gib: peak / 2 ** 30,
+      recall_on_200: hits / (sample * k),
+    };
     log(`hnsw 1M: ${JSON.stringify(result.hnsw_1m)}`);
   }
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -40,7 +40,9 @@ export async function benchEnsemble(): Promise<Record<string, unknown>> {
     const rawSeconds = (performance.now() - t) / 1000;
     const layers = ARCHITECTURE.layers.length;
     const overheadMs = ((ensembleSeconds - rawSeconds) / (runs * layers)) * 1000;
-    console.log(`ensemble (4 layers, ${calls / runs} calls each): ${((ensembleSeconds / runs) * 1000).toFixed(2)} ms per query vs ${((rawSeconds / runs) * 1000).toFixed(2)} ms of bare calls: ${overheadMs.toFixed(3)} ms orchestration per layer`);
+    console.log(
+      `ensemble (4 layers, ${calls / runs} calls each): ${((ensembleSeconds / runs) * 1000).toFixed(2)} ms per query vs ${((rawSeconds / runs) * 1000).toFixed(2)} ms of bare calls: ${overheadMs.toFixed(3)} ms orchestration per layer`,
+    );
 
     const input = path.join(dir, 'q.jsonl');
     await writeFile(input, Array.from({ length: 200 }, (_, i) => JSON.stringify({ question: `What is ${i} + ${i}?`, answer: `#### ${2 * i}` })).join('\n'));

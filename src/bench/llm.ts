@@ -56,7 +56,11 @@ export async function benchLlm(): Promise<Record<string, unknown>> {
     await runOurs(8, warmUp, path.join(dir, 'warm-up.jsonl'));
     for (const concurrency of [1, 8, 64]) {
       const prompts = Array.from({ length: CALLS }, (_, i) => `bench prompt ${concurrency}-${i}`);
-      const baseline = await rawFetch(server.baseUrl, concurrency, prompts.map((p) => `raw ${p}`));
+      const baseline = await rawFetch(
+        server.baseUrl,
+        concurrency,
+        prompts.map((p) => `raw ${p}`),
+      );
       const ours = await runOurs(concurrency, prompts, path.join(dir, `c${concurrency}.jsonl`));
       const row = {
         concurrency,
@@ -75,5 +79,9 @@ export async function benchLlm(): Promise<Record<string, unknown>> {
     await server.close();
     await rm(dir, { recursive: true, force: true });
   }
-  return { server: 'local fake OpenAI-compatible server on 127.0.0.1, no latency', note: 'overhead per call = (ours − raw fetch) wall time / calls: the client work (HTTP client, queue, cache append) each call adds; the server runs in the same process', results: rows };
+  return {
+    server: 'local fake OpenAI-compatible server on 127.0.0.1, no latency',
+    note: 'overhead per call = (ours − raw fetch) wall time / calls: the client work (HTTP client, queue, cache append) each call adds; the server runs in the same process',
+    results: rows,
+  };
 }

@@ -127,8 +127,16 @@ async function onnxGemmPeak(): Promise<number | undefined> {
   g.output('c', OnnxType.float, [1024, 2048]);
   const session = await createOnnxSession(ort, g.toBytes(), defaultIntraOpThreads());
   const rng = new Rng(6);
-  const a = new ort.Tensor('float32', Float32Array.from({ length: 1024 * 384 }, () => rng.normal()), [1024, 384]);
-  const b = new ort.Tensor('float32', Float32Array.from({ length: 384 * 2048 }, () => rng.normal()), [384, 2048]);
+  const a = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 1024 * 384 }, () => rng.normal()),
+    [1024, 384],
+  );
+  const b = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: 384 * 2048 }, () => rng.normal()),
+    [384, 2048],
+  );
   await session.run({ a, b });
   const runs = 20;
   const t = performance.now();
@@ -183,8 +191,13 @@ async function benchSmoothie(backend: Backend): Promise<Record<string, unknown>>
     floor_note: 'Gram matrix (n²·d multiply-adds using symmetry) + per-sample voter distances at the measured ONNX Runtime GEMM rate',
     target: '≥ 20× the reference Python loop',
   };
-  const py = 'seconds' in python ? `reference Python loop ${python.seconds.toFixed(2)} s (${python.knn}) → ${(python.seconds / ours.seconds).toFixed(1)}×, max |Δw| ${maxDiffOf(python.weights).toExponential(1)}` : `reference Python loop skipped`;
-  console.log(`smoothie fit n=${n} m=${m} d=${d} k=${k}: ${ours.seconds.toFixed(3)} s (kNN ${fitted.timings.knnSeconds.toFixed(3)} s) vs tfjs Gram ${old.seconds.toFixed(3)} s (${result.speedup_vs_old.toFixed(1)}×); ${py}; floor ${floorSeconds?.toFixed(3)} s at ${gflops?.toFixed(0)} GFLOP/s`);
+  const py =
+    'seconds' in python
+      ? `reference Python loop ${python.seconds.toFixed(2)} s (${python.knn}) → ${(python.seconds / ours.seconds).toFixed(1)}×, max |Δw| ${maxDiffOf(python.weights).toExponential(1)}`
+      : `reference Python loop skipped`;
+  console.log(
+    `smoothie fit n=${n} m=${m} d=${d} k=${k}: ${ours.seconds.toFixed(3)} s (kNN ${fitted.timings.knnSeconds.toFixed(3)} s) vs tfjs Gram ${old.seconds.toFixed(3)} s (${result.speedup_vs_old.toFixed(1)}×); ${py}; floor ${floorSeconds?.toFixed(3)} s at ${gflops?.toFixed(0)} GFLOP/s`,
+  );
   return result;
 }
 
@@ -217,7 +230,9 @@ async function benchKnn(backend: Backend): Promise<Record<string, unknown>> {
       same = a.every((v, i) => v === b[i]);
     }
     const row = {
-      n, d, k,
+      n,
+      d,
+      k,
       exact_onnx_seconds: exact.seconds,
       exact_tfjs_seconds: tfjs.seconds,
       onnx_over_tfjs_speedup: tfjs.seconds / exact.seconds,
@@ -228,7 +243,9 @@ async function benchKnn(backend: Backend): Promise<Record<string, unknown>> {
       hnsw_sharded_recall: recall(hnswPool.result),
       hnsw_workers: os.availableParallelism(),
     };
-    console.log(`kNN n=${n}: exact onnx ${exact.seconds.toFixed(2)} s vs tfjs ${tfjs.seconds.toFixed(2)} s (${row.onnx_over_tfjs_speedup.toFixed(1)}×, same sets: ${same}); HNSW ${hnsw.seconds.toFixed(2)} s (recall ${row.hnsw_recall.toFixed(3)}), sharded ×${row.hnsw_workers} ${hnswPool.seconds.toFixed(2)} s (recall ${row.hnsw_sharded_recall.toFixed(3)})`);
+    console.log(
+      `kNN n=${n}: exact onnx ${exact.seconds.toFixed(2)} s vs tfjs ${tfjs.seconds.toFixed(2)} s (${row.onnx_over_tfjs_speedup.toFixed(1)}×, same sets: ${same}); HNSW ${hnsw.seconds.toFixed(2)} s (recall ${row.hnsw_recall.toFixed(3)}), sharded ×${row.hnsw_workers} ${hnswPool.seconds.toFixed(2)} s (recall ${row.hnsw_sharded_recall.toFixed(3)})`,
+    );
     rows.push(row);
   }
   return { auto_hnsw_threshold: AUTO_HNSW_THRESHOLD, rows };
@@ -328,7 +345,9 @@ async function benchScale1m(): Promise<Record<string, unknown>> {
     recall_sample: sample,
     limit_gib: 24,
   };
-  console.log(`HNSW at ${n.toLocaleString('en-US')} rows (${workers} shards): build ≈ ${result.build_seconds_approx?.toFixed(0)} s, ${result.query_ms_each?.toFixed(2)} ms/query, peak RSS ${peakGiB.toFixed(1)} GiB, recall@${k} ${result.recall_at_k_on_sample.toFixed(3)} on ${sample} queries`);
+  console.log(
+    `HNSW at ${n.toLocaleString('en-US')} rows (${workers} shards): build ≈ ${result.build_seconds_approx?.toFixed(0)} s, ${result.query_ms_each?.toFixed(2)} ms/query, peak RSS ${peakGiB.toFixed(1)} GiB, recall@${k} ${result.recall_at_k_on_sample.toFixed(3)} on ${sample} queries`,
+  );
   return result;
 }
 
@@ -390,7 +409,10 @@ async function tfjsKernelProfile(backend: Backend, texts: readonly string[]): Pr
     const byOp = new Map<string, number>();
     for (const k of profile.kernels) byOp.set(k.name, (byOp.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
     const total = [...byOp.values()].reduce((a, b) => a + b, 0);
-    const top = [...byOp.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([op, ms]) => ({ op, ms, share: ms / total }));
+    const top = [...byOp.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([op, ms]) => ({ op, ms, share: ms / total }));
     return { texts: texts.length, kernel_ms_total: total, top_ops: top };
   } finally {
     await embedder.dispose?.();
@@ -440,7 +462,10 @@ async function benchEmbedders(backend: Backend): Promise<Record<string, unknown>
   };
   const rows: Record<string, unknown>[] = [];
   try {
-    for (const [corpus, texts] of [['short', short], ['long', long.texts]] as const) {
+    for (const [corpus, texts] of [
+      ['short', short],
+      ['long', long.texts],
+    ] as const) {
       for (const v of variants) {
         const count = budget(v.label, corpus);
         try {
@@ -551,7 +576,9 @@ async function benchLoaders(): Promise<Record<string, unknown>> {
       json_lenient_over_json_parse: parse.seconds / baseline.seconds,
     };
     console.log(`glove: cached load ${(cached.seconds * 1000).toFixed(0)} ms vs first load ${(cold.seconds * 1000).toFixed(0)} ms (×${result.glove_cached_speedup.toFixed(1)})`);
-    console.log(`lenient JSON, ${result.json_mib.toFixed(0)} MiB: ${(parse.seconds * 1000).toFixed(0)} ms vs JSON.parse ${(baseline.seconds * 1000).toFixed(0)} ms (×${result.json_lenient_over_json_parse.toFixed(2)})`);
+    console.log(
+      `lenient JSON, ${result.json_mib.toFixed(0)} MiB: ${(parse.seconds * 1000).toFixed(0)} ms vs JSON.parse ${(baseline.seconds * 1000).toFixed(0)} ms (×${result.json_lenient_over_json_parse.toFixed(2)})`,
+    );
     return result;
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
@@ -578,7 +605,10 @@ async function benchRoute(): Promise<Record<string, unknown>> {
     candidates: G.data.subarray(s * m * d, (s + 1) * m * d),
   }));
   const timed = async (exactBelow: number) => {
-    const router = await createRouter({ strategy: 'select', voters, k, exact_below: exactBelow }, { embedder: { id: 'precomputed', version: '0', dim: d, embed: () => Promise.reject(new Error('not used')) } });
+    const router = await createRouter(
+      { strategy: 'select', voters, k, exact_below: exactBelow },
+      { embedder: { id: 'precomputed', version: '0', dim: d, embed: () => Promise.reject(new Error('not used')) } },
+    );
     const build = performance.now();
     router.addEmbedded(samples.slice(0, n));
     const buildSeconds = (performance.now() - build) / 1000;
@@ -594,7 +624,9 @@ async function benchRoute(): Promise<Record<string, unknown>> {
   const hnsw = await timed(4096);
   const exact = await timed(Number.MAX_SAFE_INTEGER);
   const result = { store_rows: n, voters: m, dim: d, k, queries, hnsw, exact_scan: exact, p50_speedup_vs_exact: exact.p50_ms / hnsw.p50_ms, target_p50_ms: 2 };
-  console.log(`route select, ${n} stored rows, d=${d}, m=${m}, k=${k}: HNSW p50 ${hnsw.p50_ms.toFixed(3)} ms, p99 ${hnsw.p99_ms.toFixed(3)} ms; exact scan p50 ${exact.p50_ms.toFixed(2)} ms (${result.p50_speedup_vs_exact.toFixed(0)}× slower)`);
+  console.log(
+    `route select, ${n} stored rows, d=${d}, m=${m}, k=${k}: HNSW p50 ${hnsw.p50_ms.toFixed(3)} ms, p99 ${hnsw.p99_ms.toFixed(3)} ms; exact scan p50 ${exact.p50_ms.toFixed(2)} ms (${result.p50_speedup_vs_exact.toFixed(0)}× slower)`,
+  );
   return { ...result, text: await benchRouteText() };
 }
 
@@ -667,7 +699,24 @@ async function benchRouteText(): Promise<Record<string, unknown>> {
   return result;
 }
 
-const BENCHES = { smoothie: benchSmoothie, knn: benchKnn, scale: benchScale, 'scale-1m': benchScale1m, embedders: benchEmbedders, metrics: benchMetrics, route: benchRoute, llm: benchLlm, automix: benchAutomix, serve: () => benchServe(), ensemble: benchEnsemble, selection: benchSelection, store: benchStore, import: benchImport, loaders: benchLoaders, 'route-text': benchRouteText } as const;
+const BENCHES = {
+  smoothie: benchSmoothie,
+  knn: benchKnn,
+  scale: benchScale,
+  'scale-1m': benchScale1m,
+  embedders: benchEmbedders,
+  metrics: benchMetrics,
+  route: benchRoute,
+  llm: benchLlm,
+  automix: benchAutomix,
+  serve: () => benchServe(),
+  ensemble: benchEnsemble,
+  selection: benchSelection,
+  store: benchStore,
+  import: benchImport,
+  loaders: benchLoaders,
+  'route-text': benchRouteText,
+} as const;
 
 async function main(): Promise<void> {
   const backend = await createBackend(process.env.SMOOTHIE_BACKEND ?? 'auto');

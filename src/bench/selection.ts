@@ -98,7 +98,10 @@ async function methodsOn(
   put('best single voter@-', new Int32Array(n).fill(bestV));
   put('oracle per sample@-', oracle);
   if (texts) {
-    put('pick-longest@-', texts.map((row) => row.reduce((b, t, v) => (wordCount(t) > wordCount(row[b]) ? v : b), 0)));
+    put(
+      'pick-longest@-',
+      texts.map((row) => row.reduce((b, t, v) => (wordCount(t) > wordCount(row[b]) ? v : b), 0)),
+    );
     // the voter with the longest answers on average: the length baseline for the one-voter forms
     const meanWords = new Float64Array(m);
     texts.forEach((row) => row.forEach((t, v) => (meanWords[v] += wordCount(t))));
@@ -163,18 +166,21 @@ export function quintileEnsemble(sortedModels: number, rng: Rng): number[] {
 }
 
 export function randomEnsemble(models: number, rng: Rng): number[] {
-  return rng.shuffled(Array.from({ length: models }, (_, i) => i)).slice(0, 5).sort((a, b) => a - b);
+  return rng
+    .shuffled(Array.from({ length: models }, (_, i) => i))
+    .slice(0, 5)
+    .sort((a, b) => a - b);
 }
 
 async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
   if (!existsSync(path.join(ALPACA, 'wins.json'))) return { skipped: `${ALPACA} not found` };
-  const readJson = async (f: string): Promise<any> => JSON.parse(await readFile(path.join(ALPACA, f), 'utf8'));
+  const readJson = async <T>(f: string): Promise<T> => JSON.parse(await readFile(path.join(ALPACA, f), 'utf8'));
   const models: Record<string, { dev_win_rate: number }> = await readJson('models.json');
   const wins: Record<string, number[]> = await readJson('wins.json');
   const instructions: string[] = await readJson('instructions.json');
   const names = Object.keys(models).sort((a, b) => models[a].dev_win_rate - models[b].dev_win_rate || (a < b ? -1 : 1));
   const outputs: string[][] = [];
-  for (const name of names) outputs.push((await readJson(path.join('outputs', `${name}.json`))).generations);
+  for (const name of names) outputs.push((await readJson<{ generations: string[] }>(path.join('outputs', `${name}.json`))).generations);
   const n = instructions.length;
   const embedded = new Map<string, { X: NdArray; perModel: NdArray[] }>();
   for (const e of EMBEDDERS) {
@@ -201,10 +207,11 @@ async function alpaca(backend: Backend): Promise<Record<string, unknown>> {
       const texts = Array.from({ length: n }, (_, s) => members.map((i) => outputs[i][s]));
       const q = new Float64Array(n * m);
       const len = new Float64Array(n * m);
-      for (let s = 0; s < n; s++) members.forEach((i, v) => {
-        q[s * m + v] = wins[names[i]][s];
-        len[s * m + v] = wordCount(outputs[i][s]);
-      });
+      for (let s = 0; s < n; s++)
+        members.forEach((i, v) => {
+          q[s * m + v] = wins[names[i]][s];
+          len[s * m + v] = wordCount(outputs[i][s]);
+        });
       const embs = new Map<string, Emb>();
       for (const [e, { X, perModel }] of embedded) embs.set(e, { inputs: X, generations: stack(perModel, members) });
       results.push(await methodsOn(n, m, texts, q, len, embs, backend));
@@ -303,10 +310,12 @@ async function demo(backend: Backend): Promise<Record<string, unknown>> {
   const m = test.table.voters.length;
   const q = new Float64Array(n * m);
   const len = new Float64Array(n * m);
-  texts.forEach((row, s) => row.forEach((t, v) => {
-    q[s * m + v] = scoreSample('squad_acc', t, test.rows[s].reference as string);
-    len[s * m + v] = wordCount(t);
-  }));
+  texts.forEach((row, s) =>
+    row.forEach((t, v) => {
+      q[s * m + v] = scoreSample('squad_acc', t, test.rows[s].reference as string);
+      len[s * m + v] = wordCount(t);
+    }),
+  );
   const embs = new Map<string, Emb>();
   for (const e of EMBEDDERS) {
     const embedder = await createEmbedder(e, { cacheDir: '.smoothie-cache', backend: backend.name });
@@ -344,7 +353,10 @@ async function fixtures(backend: Backend): Promise<Record<string, unknown>> {
 
 function format(rows: readonly Row[]): string {
   return rows
-    .map((r) => `${`${r.method}${r.embedder === '-' ? '' : ` [${r.embedder}]`}`.padEnd(42)} ${r.score.toFixed(1).padStart(6)}${r.std !== undefined && (r.ensembles ?? 1) > 1 ? ` ±${r.std.toFixed(1)}` : ''}${r.length !== undefined ? `  len ${r.length.toFixed(0)}` : ''}`)
+    .map(
+      (r) =>
+        `${`${r.method}${r.embedder === '-' ? '' : ` [${r.embedder}]`}`.padEnd(42)} ${r.score.toFixed(1).padStart(6)}${r.std !== undefined && (r.ensembles ?? 1) > 1 ? ` ±${r.std.toFixed(1)}` : ''}${r.length !== undefined ? `  len ${r.length.toFixed(0)}` : ''}`,
+    )
     .join('\n');
 }
 

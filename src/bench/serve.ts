@@ -184,7 +184,10 @@ async function routeCompute(file: string, prompts: readonly string[], voters: re
   } finally {
     await router.dispose();
   }
-  return percentile(times.sort((a, b) => a - b), 50);
+  return percentile(
+    times.sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**
@@ -262,7 +265,9 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
       const many = await load(baseUrl, calls.flat(), clients, seconds);
       const direct = { p50_ms: percentile(sums, 50), p99_ms: percentile(sums, 99), requests_per_second: many.requests_per_second / perRequest, calls_per_second: many.requests_per_second };
       if (compute !== undefined) console.log(`serve ${s.name}: route() in process without model calls (embedding, search, weights) p50 ${compute.toFixed(2)} ms`);
-      console.log(`serve ${s.name}: direct (${perRequest} upstream calls): 1 client p50 ${direct.p50_ms.toFixed(2)} ms, p99 ${direct.p99_ms.toFixed(2)} ms; ${clients} clients ${direct.requests_per_second.toFixed(0)} requests/s`);
+      console.log(
+        `serve ${s.name}: direct (${perRequest} upstream calls): 1 client p50 ${direct.p50_ms.toFixed(2)} ms, p99 ${direct.p99_ms.toFixed(2)} ms; ${clients} clients ${direct.requests_per_second.toFixed(0)} requests/s`,
+      );
       const served: Record<string, unknown>[] = [];
       // Replicas that learn together: the hash select router with `learn: true`, its store migrated into one LanceDB folder they share.
       const sharedFile = s.config.strategy === 'select' && s.config.embedder === 'hash' && !storeUri && (await lanceInstalled()) ? await sharedLearningRouter(file, dir) : undefined;
@@ -272,7 +277,11 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
         ...(sharedFile ? replicas.map((n) => ({ n, cli: CLI, label: `${n} replica${n > 1 ? 's' : ''}, learning into one shared LanceDB store`, router: sharedFile })) : []),
       ];
       for (const { n, cli, label, router } of runs) {
-        const server = await startCli(['serve', '--router', router ?? file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...(cli === CLI ? replicaArgs(storeUri) : [])], dir, cli);
+        const server = await startCli(
+          ['serve', '--router', router ?? file, '--models', 'models.yaml', '--port', '0', ...(n > 1 ? ['--workers', String(n)] : []), ...(cli === CLI ? replicaArgs(storeUri) : [])],
+          dir,
+          cli,
+        );
         try {
           const url = String(server.event.url);
           await load(url, chat, 1, 1);
@@ -304,7 +313,15 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
           await server.stop();
         }
       }
-      rows.push({ strategy: s.name, config: s.config, upstream_calls_per_request: perRequest, store_rows: s.config.strategy === 'select' ? storeRows : undefined, route_compute_p50_ms: compute, direct, serve: served });
+      rows.push({
+        strategy: s.name,
+        config: s.config,
+        upstream_calls_per_request: perRequest,
+        store_rows: s.config.strategy === 'select' ? storeRows : undefined,
+        route_compute_p50_ms: compute,
+        direct,
+        serve: served,
+      });
     }
   } finally {
     await upstream.stop();
@@ -315,7 +332,7 @@ export async function benchServe(options: ServeBenchOptions = {}): Promise<Recor
     seconds_per_measurement: seconds,
     clients,
     shared_store_uri: storeUri ?? null,
-    note: 'fake models (smoothie fake-server), smoothie serve and the load generator are separate processes sharing the cores; direct = the routed request\'s upstream calls sent one after another on one connection (select sends its three at once)',
+    note: "fake models (smoothie fake-server), smoothie serve and the load generator are separate processes sharing the cores; direct = the routed request's upstream calls sent one after another on one connection (select sends its three at once)",
     results: rows,
   };
 }

@@ -30,7 +30,6 @@ export function syntheticEmbeddings(n: number, m: number, d: number, seed: numbe
   return { X: ndarray(X, [n, d]), G: ndarray(G, [n, m, d]) };
 }
 
-
 /**
  * Sentences with topical structure: 50 topics, each drawing `words` words from its own 300 of a
  * 5,000-word vocabulary, sample s on topic s mod 50 (seeded).

@@ -28,7 +28,7 @@ export function outputOptions<T>(y: Argv<T>) {
 export function datasetOptions<T>(y: Argv<T>) {
   return y
     .option('dataset-config', { type: 'string', demandOption: true, describe: 'Dataset config YAML (dataset_configs/<name>.yaml)' })
-    .option('model-group', { type: 'string', array: true, describe: 'Model group(s) (multi-model); default: the config\'s model_groups' })
+    .option('model-group', { type: 'string', array: true, describe: "Model group(s) (multi-model); default: the config's model_groups" })
     .option('model', { type: 'string', describe: 'Model whose prompts are the voters (multi-prompt)' })
     .option('multi-model', { type: 'boolean', default: false, describe: 'Voters are the models of a group' })
     .option('multi-prompt', { type: 'boolean', default: false, describe: 'Voters are the prompts of one model' })
@@ -47,7 +47,7 @@ export function embedderOptions<T>(y: Argv<T>) {
     .option('embedder', {
       type: 'string',
       default: EMBEDDER_DEFAULTS.embedder,
-      describe: "Embedder: use | hash[:<n_features>] | glove | transformers:<model id or folder>",
+      describe: 'Embedder: use | hash[:<n_features>] | glove | transformers:<model id or folder>',
     })
     .option('backend', { type: 'string', default: EMBEDDER_DEFAULTS.backend, choices: BACKEND_NAMES, describe: 'tfjs backend' })
     .option('device', { type: 'string', default: EMBEDDER_DEFAULTS.device, choices: EMBED_DEVICES, describe: 'Device of the ONNX embedders: webgpu (use, transformers:), cuda (transformers:)' })
@@ -56,7 +56,7 @@ export function embedderOptions<T>(y: Argv<T>) {
     .option('threads', { type: 'number', describe: 'ONNX Runtime threads per embedder (default: every core, 1 per pool worker)' })
     .option('batch-size', { type: 'number', describe: 'Texts per forward pass (default 32)' })
     .option('dtype', { type: 'string', describe: 'transformers: weights variant (fp32, fp16, q8, ...; default fp32)' })
-    .option('max-length', { type: 'number', describe: 'transformers: tokens per text (default: sentence_bert_config.json max_seq_length, else the tokenizer\'s)' })
+    .option('max-length', { type: 'number', describe: "transformers: tokens per text (default: sentence_bert_config.json max_seq_length, else the tokenizer's)" })
     .option('cache-dir', { type: 'string', default: EMBEDDER_DEFAULTS['cache-dir'], describe: 'Embedding cache (reruns do not recompute)' })
     .option('cache', { type: 'boolean', default: EMBEDDER_DEFAULTS.cache, describe: 'Read and write the embedding cache (--no-cache to skip)' });
 }

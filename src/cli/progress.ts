@@ -58,10 +58,7 @@ export function createProgress(options: { readonly quiet: boolean }): ProgressRe
       started = performance.now();
       baseline = event.done;
       if (stream.isTTY) {
-        bar = new cliProgress.SingleBar(
-          { stream, format: `${stage.padEnd(24)} {bar} {value}/{total} {percentage}%{detail}`, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
+        bar = new cliProgress.SingleBar({ stream, format: `${stage.padEnd(24)} {bar} {value}/{total} {percentage}%{detail}`, hideCursor: true }, cliProgress.Presets.shades_classic);
         bar.start(event.total, 0, { detail: '' });
       }
     }

@@ -96,8 +96,7 @@ export async function createBackend(requested: BackendName | string = 'auto', op
   const packages = { ...NATIVE_PACKAGES, ...options.packages };
   const req = parseBackendName(requested);
   if (active && (req === 'auto' || req === active.name)) return active;
-  const order: ResolvedBackendName[] =
-    req === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [req];
+  const order: ResolvedBackendName[] = req === 'auto' ? ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] : [req];
   const tf = await loadTf();
   for (const name of order) {
     if (await activate(tf, name, packages)) {
@@ -106,9 +105,6 @@ export async function createBackend(requested: BackendName | string = 'auto', op
       return active;
     }
   }
-  const hint =
-    req === 'tensorflow-gpu' || req === 'tensorflow'
-      ? `: install it with 'npm install ${packages[req]}'`
-      : '';
+  const hint = req === 'tensorflow-gpu' || req === 'tensorflow' ? `: install it with 'npm install ${packages[req]}'` : '';
   throw new InvalidParameterError('backend', `backend '${req}' could not be loaded${hint}`);
 }

@@ -87,8 +87,7 @@ export async function shardedHnsw(input: ShardedHnswInput): Promise<{ labels: In
   const nq = input.queries.length / d;
   const reference = shared(input.reference);
   const queries = input.queries === input.reference ? reference : shared(input.queries);
-  const shards = Array.from({ length: workers }, (_, w) => ({ start: Math.floor((w * nr) / workers), end: Math.floor(((w + 1) * nr) / workers) }))
-    .filter((s) => s.end > s.start);
+  const shards = Array.from({ length: workers }, (_, w) => ({ start: Math.floor((w * nr) / workers), end: Math.floor(((w + 1) * nr) / workers) })).filter((s) => s.end > s.start);
   const jobs = shards.map((s, w): HnswShardJob => {
     const kk = Math.min(k, s.end - s.start);
     return {
@@ -112,7 +111,14 @@ export async function shardedHnsw(input: ShardedHnswInput): Promise<{ labels: In
   const total = jobs.reduce((sum, j) => sum + (j.end - j.start) + nq, 0);
   const counters = jobs.map((j) => new Int32Array(j.progress));
   const timer = input.onProgress
-    ? setInterval(() => input.onProgress?.(counters.reduce((sum, c) => sum + Atomics.load(c, 0), 0), total), 500)
+    ? setInterval(
+        () =>
+          input.onProgress?.(
+            counters.reduce((sum, c) => sum + Atomics.load(c, 0), 0),
+            total,
+          ),
+        500,
+      )
     : undefined;
   try {
     await Promise.all(

@@ -60,7 +60,11 @@ export type OnnxDevice = 'cpu' | 'webgpu';
  * (the WebGPU provider prefixes a source path and an assertion to "Failed to get a WebGPU adapter").
  */
 export function onnxErrorReason(error: unknown): string {
-  const line = (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.trim() ?? 'unknown error';
+  const line =
+    (error instanceof Error ? error.message : String(error))
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? 'unknown error';
   return line.replace(/^.*?(Failed to get a WebGPU adapter.*)$/, '$1');
 }
 

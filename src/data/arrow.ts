@@ -7,25 +7,7 @@
  *
  * Tables (selected indices, voter names, …): named columns of numbers or strings, one value per row.
  */
-import {
-  DataType,
-  Field,
-  FixedSizeList,
-  Float32,
-  Float64,
-  Int32,
-  makeBuilder,
-  makeData,
-  Precision,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  tableFromIPC,
-  tableToIPC,
-  Utf8,
-  type Data,
-} from 'apache-arrow';
+import { DataType, Field, FixedSizeList, Float32, Float64, Int32, makeBuilder, makeData, Precision, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Utf8, type Data } from 'apache-arrow';
 import type { FloatArray, NdArray } from '../compute/ndarray.js';
 import { UserInputError } from '../errors/index.js';
 import { readInputFile, writeFileAtomic } from './atomic.js';
@@ -74,10 +56,7 @@ export async function readArrowMatrix(file: string): Promise<{ array: NdArray; m
   const type = column?.type as DataType | undefined;
   const item = type instanceof FixedSizeList ? (type.children[0].type as DataType) : undefined;
   if (column === null || !(type instanceof FixedSizeList) || !DataType.isFloat(item) || item.precision === Precision.HALF || shapeText === undefined) {
-    throw new UserInputError(
-      `not an embedding/weights matrix (expected a FixedSizeList<float32|float64> column '${VALUES}' and '${SHAPE_KEY}' schema metadata)`,
-      { file },
-    );
+    throw new UserInputError(`not an embedding/weights matrix (expected a FixedSizeList<float32|float64> column '${VALUES}' and '${SHAPE_KEY}' schema metadata)`, { file });
   }
   const shape = parseShape(shapeText);
   const width = shape?.slice(1).reduce((a, b) => a * b, 1);
@@ -167,7 +146,6 @@ export async function readArrowTable(file: string): Promise<Record<string, numbe
   }
   return out;
 }
-
 
 /** Reads an Arrow IPC table as one plain object per row (nested lists and structs as arrays and objects). */
 export async function readArrowRecords(file: string): Promise<Record<string, unknown>[]> {

@@ -15,10 +15,7 @@ export interface CandidateTable {
 }
 
 /** One generation file per model, voters in the group's order. */
-export async function loadMultiModelCandidates(
-  files: readonly { readonly model: string; readonly file: string }[],
-  nSamples: number,
-): Promise<CandidateTable> {
+export async function loadMultiModelCandidates(files: readonly { readonly model: string; readonly file: string }[], nSamples: number): Promise<CandidateTable> {
   const columns: string[][] = [];
   for (const { file } of files) {
     const { generations } = parseWith(MultiModelGenerationsSchema, await readJsonFile(file), { file });

@@ -88,10 +88,7 @@ export function modelGroup(config: DatasetConfig, name: string): readonly string
   const models = config.modelGroups[name];
   if (!models) {
     const known = Object.keys(config.modelGroups);
-    throw new InvalidParameterError(
-      'modelGroup',
-      `unknown model group '${name}' (defined: ${known.length > 0 ? known.join(', ') : 'none — add a model_groups.yaml beside the config'})`,
-    );
+    throw new InvalidParameterError('modelGroup', `unknown model group '${name}' (defined: ${known.length > 0 ? known.join(', ') : 'none — add a model_groups.yaml beside the config'})`);
   }
   return models;
 }

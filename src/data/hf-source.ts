@@ -47,10 +47,7 @@ async function fetchOrFail(url: string, headers: Record<string, string>, what: s
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    throw new UserInputError(
-      `cannot fetch ${what} (${reason}); without network access, save the split as a local parquet, jsonl or csv file and name it in 'from'`,
-      options.where,
-    );
+    throw new UserInputError(`cannot fetch ${what} (${reason}); without network access, save the split as a local parquet, jsonl or csv file and name it in 'from'`, options.where);
   }
   if (!response.ok) {
     const hint = response.status === 401 || response.status === 403 ? ` (gated or private: set ${HF_TOKEN_ENV})` : response.status === 404 ? ' (check the dataset id, config and split)' : '';

@@ -226,14 +226,18 @@ function findSyntaxError(text: string): Problem | undefined {
     space();
     const c = text[i];
     if (c === '{') {
-      list('}', () => {
-        if (text[i] !== '"') fail(`expected a double-quoted property name, found ${describe(i)}`);
-        string();
-        space();
-        if (text[i] !== ':') fail(`expected ':' after the property name, found ${describe(i)}`);
-        i++;
-        value();
-      }, 'a property value');
+      list(
+        '}',
+        () => {
+          if (text[i] !== '"') fail(`expected a double-quoted property name, found ${describe(i)}`);
+          string();
+          space();
+          if (text[i] !== ':') fail(`expected ':' after the property name, found ${describe(i)}`);
+          i++;
+          value();
+        },
+        'a property value',
+      );
     } else if (c === '[') list(']', value, 'an array element');
     else if (c === '"') string();
     else if (c === '-' || (c >= '0' && c <= '9')) number();

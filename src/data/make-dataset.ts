@@ -112,9 +112,7 @@ function readSplitSource(task: ResolvedTask, split: Split, source: SplitSource, 
   const file = hf ? `${source.from} (${hf.config}/${hf.split})` : path.resolve(path.dirname(task.path), source.from);
   let read = memo.get(file);
   if (!read) {
-    read = hf
-      ? readHfSplit(hf, { cacheDir: options.cacheDir ?? '.smoothie-cache', ...options.hf, where }).then((rows) => ({ rows, file }))
-      : readRecords(file).then((rows) => ({ rows, file }));
+    read = hf ? readHfSplit(hf, { cacheDir: options.cacheDir ?? '.smoothie-cache', ...options.hf, where }).then((rows) => ({ rows, file })) : readRecords(file).then((rows) => ({ rows, file }));
     memo.set(file, read);
   }
   return read;

@@ -200,7 +200,7 @@ function encodeHeader(dtype: NpyDtype, shape: readonly number[]): Uint8Array {
   const view = new DataView(out.buffer);
   if (major === 1) view.setUint16(8, padded, true);
   else view.setUint32(8, padded, true);
-  out.set(Buffer.from(dict.padEnd(padded - 1, ' ') + '\n', 'latin1'), prefix);
+  out.set(Buffer.from(`${dict.padEnd(padded - 1, ' ')}\n`, 'latin1'), prefix);
   return out;
 }
 

@@ -37,10 +37,7 @@ export const COLUMN_TRANSFORMS = ['join_lines', 'after_hashes', 'good_lexicalisa
  * A value taken from a source row: a column path (`answer.normalized_aliases`, numeric segments
  * index lists: `modified_triple_sets.mtriple_set.0`), optionally transformed.
  */
-export const ColumnSpecSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ column: z.string().min(1), transform: z.enum(COLUMN_TRANSFORMS).optional() }),
-]);
+export const ColumnSpecSchema = z.union([z.string().min(1), z.strictObject({ column: z.string().min(1), transform: z.enum(COLUMN_TRANSFORMS).optional() })]);
 export type ColumnSpec = z.infer<typeof ColumnSpecSchema>;
 
 /** A row position: an index (negative counts from the end) or a percentage of the rows (`"50%"`). */

@@ -20,9 +20,7 @@ export function splitWarnings(config: DatasetConfig, table: CandidateTable, spli
   const warnings: string[] = [];
   for (const t of config.tasks) {
     if (!Object.hasOwn(TASK_METRICS, t.task)) {
-      warnings.push(
-        `${t.path}: task '${t.task}' is not a known task (known: ${Object.keys(TASK_METRICS).join(', ')}); evaluate will need --task-metric`,
-      );
+      warnings.push(`${t.path}: task '${t.task}' is not a known task (known: ${Object.keys(TASK_METRICS).join(', ')}); evaluate will need --task-metric`);
     }
   }
   const firstIndex = new Map<string, number>();

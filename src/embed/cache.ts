@@ -177,10 +177,7 @@ export class CachedEmbedder implements Embedder {
           }
           if (this.fileDim === undefined) await this.createFile(dim);
           else if (dim !== this.fileDim) {
-            throw new UserInputError(
-              `holds ${this.fileDim}-d vectors of embedder '${this.id}' (${this.version}) but it now produced ${dim}-d ones; delete the file`,
-              { file: this.file },
-            );
+            throw new UserInputError(`holds ${this.fileDim}-d vectors of embedder '${this.id}' (${this.version}) but it now produced ${dim}-d ones; delete the file`, { file: this.file });
           }
           handle ??= await open(this.file, 'a');
           await appendAll(handle, records(chunk, result.data, dim));
@@ -266,10 +263,7 @@ export class CachedEmbedder implements Embedder {
     await handle.read(json, 0, length, fixed);
     const header = JSON.parse(json.toString('utf8')) as CacheHeader;
     if (header.id !== this.id || header.version !== this.version) {
-      throw new UserInputError(
-        `belongs to embedder '${header.id}' (${header.version}), not '${this.id}' (${this.version}); delete it`,
-        { file: this.file },
-      );
+      throw new UserInputError(`belongs to embedder '${header.id}' (${header.version}), not '${this.id}' (${this.version}); delete it`, { file: this.file });
     }
     if (header.keyBytes !== KEY_BYTES || header.endianness !== os.endianness() || !(header.dim > 0)) {
       throw new UserInputError('was written in another format or byte order; delete it', { file: this.file });

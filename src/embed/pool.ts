@@ -126,7 +126,10 @@ export class EmbedderPool implements Embedder {
     const drain = async (worker: PoolWorker): Promise<void> => {
       while (next < batches.length) {
         const rows = batches[next++];
-        const data = await this.run(worker, rows.map((i) => texts[i]));
+        const data = await this.run(
+          worker,
+          rows.map((i) => texts[i]),
+        );
         rows.forEach((i, j) => out.set(data.subarray(j * this.dim, (j + 1) * this.dim), i * this.dim));
         done += rows.length;
         options.onProgress?.(done, texts.length);

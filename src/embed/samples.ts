@@ -15,11 +15,7 @@ import { UserInputError } from '../errors/index.js';
 import type { EmbedOptions, Embedder } from './types.js';
 
 /** Row-major flattening of the table (cleaned when asked), embedded and reshaped to (n, m, d). */
-export async function embedCandidates(
-  embedder: Embedder,
-  table: CandidateTable,
-  options: EmbedOptions & { readonly clean: boolean },
-): Promise<NdArray<Float32Array>> {
+export async function embedCandidates(embedder: Embedder, table: CandidateTable, options: EmbedOptions & { readonly clean: boolean }): Promise<NdArray<Float32Array>> {
   const texts = table.texts.flatMap((row) => (options.clean ? row.map(cleanGeneration) : [...row]));
   const flat = await embedder.embed(texts, options);
   const d = flat.shape[1];
@@ -82,8 +78,7 @@ export async function embedSplit(
   embedder: Embedder,
   options: { readonly clean: boolean; readonly stage: string; readonly onProgress?: (e: { stage: string; done: number; total: number; cached?: number }) => void },
 ): Promise<{ inputs: NdArray<Float32Array>; generations: NdArray<Float32Array> }> {
-  const progress = (what: string) => (done: number, total: number, cached?: number) =>
-    options.onProgress?.({ stage: `${options.stage} ${what}`, done, total, cached });
+  const progress = (what: string) => (done: number, total: number, cached?: number) => options.onProgress?.({ stage: `${options.stage} ${what}`, done, total, cached });
   const inputs = await embedder.embed(
     data.rows.map((r) => r.embedding_input),
     { onProgress: progress('inputs') },
@@ -110,7 +105,10 @@ export async function writeSplitEmbeddings(
   const ext = meta.format === 'npy' ? 'npy' : 'arrow';
   const files = { inputs: `${stem}_inputs.${ext}`, generations: `${stem}_generations.${ext}` };
   const record = { embedder_id: meta.embedder.id, embedder_version: meta.embedder.version, voters: JSON.stringify(meta.voters), clean: String(meta.clean) };
-  for (const [key, array] of [['inputs', emb.inputs], ['generations', emb.generations]] as const) {
+  for (const [key, array] of [
+    ['inputs', emb.inputs],
+    ['generations', emb.generations],
+  ] as const) {
     if (meta.format === 'npy') await writeNpy(files[key], array);
     else await writeArrowMatrix(files[key], array, record);
   }

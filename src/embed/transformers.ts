@@ -48,9 +48,7 @@ async function loadLibrary(): Promise<TransformersLib> {
     lib = await import('@huggingface/transformers');
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('@huggingface/transformers')) {
-      throw new UserInputError(
-        "the transformers: embedder needs @huggingface/transformers, which is not installed: npm install @huggingface/transformers",
-      );
+      throw new UserInputError('the transformers: embedder needs @huggingface/transformers, which is not installed: npm install @huggingface/transformers');
     }
     throw error;
   }
@@ -93,8 +91,19 @@ export interface TransformersEmbedderOptions {
 // `satisfies` makes the build fail when the library's dtype list changes; an unknown dtype would
 // otherwise silently fall back to fp32.
 const DTYPES = {
-  auto: true, fp32: true, fp16: true, q8: true, int8: true, uint8: true, q4: true, bnb4: true,
-  q4f16: true, q2: true, q2f16: true, q1: true, q1f16: true,
+  auto: true,
+  fp32: true,
+  fp16: true,
+  q8: true,
+  int8: true,
+  uint8: true,
+  q4: true,
+  bnb4: true,
+  q4f16: true,
+  q2: true,
+  q2f16: true,
+  q1: true,
+  q1f16: true,
 } as const satisfies Record<DataType, true>;
 
 const isDtype = (value: string): value is DataType => Object.hasOwn(DTYPES, value);
@@ -106,9 +115,7 @@ const isDtype = (value: string): value is DataType => Object.hasOwn(DTYPES, valu
 const HUB_ID = /^([\w.-]+\/)?[\w.-]{1,96}$/;
 const isHubId = (model: string): boolean => HUB_ID.test(model) && !/\.\.|--/.test(model);
 
-type Source =
-  | { readonly kind: 'folder'; readonly dir: string; readonly name: string }
-  | { readonly kind: 'hub'; readonly id: string };
+type Source = { readonly kind: 'folder'; readonly dir: string; readonly name: string } | { readonly kind: 'hub'; readonly id: string };
 
 async function isDirectory(p: string): Promise<boolean> {
   return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
@@ -160,20 +167,15 @@ async function folderFingerprint(dir: string, files: readonly string[]): Promise
 }
 
 const firstLine = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).split('\n').find((l) => l.trim() !== '')?.trim() ??
-  'unknown error';
+  (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .find((l) => l.trim() !== '')
+    ?.trim() ?? 'unknown error';
 
 /** undici rejects with `TypeError('fetch failed')` (cause ENOTFOUND, ECONNREFUSED, a connect timeout...). */
-const isNetworkFailure = (error: unknown): boolean =>
-  error instanceof TypeError && error.message === 'fetch failed';
+const isNetworkFailure = (error: unknown): boolean => error instanceof TypeError && error.message === 'fetch failed';
 
-function loadError(
-  model: string,
-  source: Source,
-  device: string,
-  allowRemote: boolean,
-  error: unknown,
-): UserInputError {
+function loadError(model: string, source: Source, device: string, allowRemote: boolean, error: unknown): UserInputError {
   if (UserInputError.isUserInputError(error)) return error;
   const prefix = `cannot load transformers model '${model}'`;
   if (error instanceof ModelFileNotFoundError) {
@@ -183,20 +185,14 @@ function loadError(
       return new UserInputError(`${prefix}: folder ${source.dir} has ${what}`);
     }
     if (error.status !== null) {
-      return new UserInputError(
-        `${prefix}: not found on the model hub (HTTP ${error.status}; misspelt id, or a private model without HF_TOKEN?)`,
-      );
+      return new UserInputError(`${prefix}: not found on the model hub (HTTP ${error.status}; misspelt id, or a private model without HF_TOKEN?)`);
     }
     return new UserInputError(
-      `${prefix}: not found locally (cache ${env.cacheDir ?? 'disabled'})${allowRemote ? '' : ' and remote loading is disabled'}. ` +
-        'Download it once with network access or pass a local folder.',
+      `${prefix}: not found locally (cache ${env.cacheDir ?? 'disabled'})${allowRemote ? '' : ' and remote loading is disabled'}. ` + 'Download it once with network access or pass a local folder.',
     );
   }
   if (isNetworkFailure(error)) {
-    return new UserInputError(
-      `${prefix}: not found locally and the model hub is unreachable (offline?). ` +
-        'Download it once with network access or pass a local folder.',
-    );
+    return new UserInputError(`${prefix}: not found locally and the model hub is unreachable (offline?). ` + 'Download it once with network access or pass a local folder.');
   }
   if (device === 'webgpu') {
     return new UserInputError(`${prefix} on device webgpu: ${onnxErrorReason(error)} (needs a GPU with Vulkan drivers on Linux)`);
@@ -221,10 +217,7 @@ async function sentenceTransformersMaxLength(dir: string): Promise<number | unde
   }
 }
 
-export async function createTransformersEmbedder(
-  model: string,
-  options: TransformersEmbedderOptions = {},
-): Promise<Embedder & { readonly maxLength: number | undefined }> {
+export async function createTransformersEmbedder(model: string, options: TransformersEmbedderOptions = {}): Promise<Embedder & { readonly maxLength: number | undefined }> {
   const { device = 'cpu', batchSize = DEFAULT_TRANSFORMERS_BATCH_SIZE, dtype } = options;
   if (device !== 'cpu' && device !== 'cuda' && device !== 'webgpu') {
     throw new UserInputError(`must be 'cpu', 'cuda' or 'webgpu', got '${String(device)}'`, { field: 'device' });
@@ -255,9 +248,7 @@ export async function createTransformersEmbedder(
     try {
       if (!pipe.tokenizer) throw new UserInputError(`cannot load transformers model '${model}': it has no tokenizer_config.json`);
       const identity =
-        source.kind === 'folder'
-          ? `sha256:${await folderFingerprint(source.dir, await ModelRegistry.get_pipeline_files(TASK, location, { device, dtype }))}`
-          : `${source.id}@${HUB_REVISION}`;
+        source.kind === 'folder' ? `sha256:${await folderFingerprint(source.dir, await ModelRegistry.get_pipeline_files(TASK, location, { device, dtype }))}` : `${source.id}@${HUB_REVISION}`;
       // The output width is learnt from one forward pass: configs name it differently
       // (hidden_size, dim, d_model) and this also proves the session runs.
       const probe = await pipe('dimension probe', { pooling: 'mean', normalize: true });
@@ -295,7 +286,7 @@ export async function createTransformersEmbedder(
         if (mask[last] === 1n && ids[last] !== endId) ids[last] = endId;
       }
     }
-    const outputs = (await (pipe.model as unknown as (i: object) => Promise<Record<string, TransformersTensor>>)(inputs));
+    const outputs = await (pipe.model as unknown as (i: object) => Promise<Record<string, TransformersTensor>>)(inputs);
     const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
     return (lib!.mean_pooling(hidden as never, inputs.attention_mask as never) as unknown as TransformersTensor & { normalize(p: number, dim: number): TransformersTensor }).normalize(2, -1);
   };
@@ -314,9 +305,7 @@ export async function createTransformersEmbedder(
         const result = await embedBatch(batch);
         // fp16 outputs arrive as raw half-precision bits on Node 20; the pooling would be garbage.
         if (result.type !== 'float32' || result.dims[0] !== batch.length || result.dims[1] !== dim) {
-          throw new UserInputError(
-            `transformers model '${model}' returned ${result.type} [${result.dims.join(', ')}], expected float32 [${batch.length}, ${dim}]`,
-          );
+          throw new UserInputError(`transformers model '${model}' returned ${result.type} [${result.dims.join(', ')}], expected float32 [${batch.length}, ${dim}]`);
         }
         const data = result.data as Float32Array;
         rows.forEach((i, j) => out.set(data.subarray(j * dim, (j + 1) * dim), i * dim));

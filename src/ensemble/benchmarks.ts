@@ -142,7 +142,11 @@ export async function runEnsembleBench(ensemble: Ensemble, options: BenchOptions
     accuracy = rows.filter((r) => r.correct).length / rows.length;
     await writeJsonl(options.out, rows);
   } else if (options.benchmark === 'alpaca_eval') {
-    await writeJsonFile(options.out, answers.map(({ q, a }) => ({ instruction: q.turns[0], output: a.turns[0], generator: name, dataset: q.raw.dataset ?? 'alpaca_eval' })), { indent: 2 });
+    await writeJsonFile(
+      options.out,
+      answers.map(({ q, a }) => ({ instruction: q.turns[0], output: a.turns[0], generator: name, dataset: q.raw.dataset ?? 'alpaca_eval' })),
+      { indent: 2 },
+    );
   } else {
     await writeJsonl(
       options.out,

@@ -113,7 +113,11 @@ export const BUILTIN_RUNNERS: Readonly<Record<string, ComponentRunner>> = {
   ranker: async (c, input, ctx) => {
     const prompt = renderTemplate(await ctx.template('ensemble/ranker'), { count: String(input.candidates.length), candidates: listCandidates(input.candidates) });
     const [reply = ''] = await ctx.call(withLastUser(input.messages, prompt), paramsOf(c));
-    return { candidates: parseRanking(reply, input.candidates.length).slice(0, c.top_k ?? 5).map((i) => input.candidates[i]) };
+    return {
+      candidates: parseRanking(reply, input.candidates.length)
+        .slice(0, c.top_k ?? 5)
+        .map((i) => input.candidates[i]),
+    };
   },
 
   verifier: async (c, input, ctx) => {

@@ -134,10 +134,7 @@ export function parseArchitecture(raw: unknown, options: { readonly file?: strin
   // a custom component; an Archon config may put fusers beside its generators there).
   const first = layers.findIndex((layer) => layer.some((c) => !STATE_ONLY_TYPES.has(c.type)));
   if (first < 0 || !layers[first].some((c) => c.type === 'generator' || custom(c.type))) {
-    throw new UserInputError(
-      `layer ${Math.max(first, 0)}: the first layer must generate (a 'generator' or a custom component; only unit_test_generator layers may come before it)`,
-      { file },
-    );
+    throw new UserInputError(`layer ${Math.max(first, 0)}: the first layer must generate (a 'generator' or a custom component; only unit_test_generator layers may come before it)`, { file });
   }
   return { name: top.data.name, layers };
 }

@@ -75,12 +75,7 @@ export async function archonSearchSettings(raw: unknown, file: string): Promise<
   }
   const generators = [...new Set(await Promise.all(cfg.models_available.map((m) => modelOf(m, file))))];
   const judge = await modelOf(cfg.judge_model, file);
-  const budget =
-    method === 'bayes'
-      ? cfg.init_points !== undefined || cfg.n_iter !== undefined
-        ? (cfg.init_points ?? 0) + (cfg.n_iter ?? 0)
-        : undefined
-      : cfg.random_search_iterations;
+  const budget = method === 'bayes' ? (cfg.init_points !== undefined || cfg.n_iter !== undefined ? (cfg.init_points ?? 0) + (cfg.n_iter ?? 0) : undefined) : cfg.random_search_iterations;
   return {
     space: { generators, judges: [judge], ...(cfg.sample_top_k_choices ? { samples: cfg.sample_top_k_choices } : {}) },
     method,

@@ -99,11 +99,18 @@ export async function searchToFiles(options: SearchFilesOptions): Promise<Search
     onEvaluated: (e, done) => options.onEvaluated?.(e, done, budget),
   });
   await writeJsonFile(out, { method, budget, space: setup.space, calls: result.calls, best: result.best, pareto: result.pareto, evaluated: result.evaluated }, { indent: 2 });
-  const svg = out.replace(/\.json$/i, '') + '.svg';
+  const svg = `${out.replace(/\.json$/i, '')}.svg`;
   await writeFileAtomic(
     svg,
     costQualitySvg(
-      [{ title: `architecture search: ${result.evaluated.length} evaluated on ${setup.dev.length} dev questions`, series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }], chosenLabel: 'best', pointsLabel: 'evaluated architecture' }],
+      [
+        {
+          title: `architecture search: ${result.evaluated.length} evaluated on ${setup.dev.length} dev questions`,
+          series: [{ name: 'architectures', curve: result.evaluated.map((e) => ({ cost: e.cost, performance: e.quality })), chosen: { cost: result.best.cost, performance: result.best.quality } }],
+          chosenLabel: 'best',
+          pointsLabel: 'evaluated architecture',
+        },
+      ],
       'line: the quality–cost Pareto front; dots: every evaluated architecture; ring: the best',
     ),
   );

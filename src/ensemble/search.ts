@@ -213,7 +213,11 @@ export async function searchArchitectures(options: SearchOptions): Promise<Searc
         if (!seen.has(keyOf(g)) && !pool.some((p) => keyOf(p) === keyOf(g))) pool.push(g);
       }
       if (pool.length === 0) break;
-      const { mean, std } = gpPredict(evaluated.map((e) => encode(e.genes, space)), evaluated.map((e) => e.quality), pool.map((g) => encode(g, space)));
+      const { mean, std } = gpPredict(
+        evaluated.map((e) => encode(e.genes, space)),
+        evaluated.map((e) => e.quality),
+        pool.map((g) => encode(g, space)),
+      );
       const best = Math.max(...evaluated.map((e) => e.quality));
       let pick = 0;
       pool.forEach((_, i) => {

@@ -24,6 +24,7 @@ export interface SmoothieErrorOptions {
  * ```
  */
 export class SmoothieError extends Error {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read by `isInstance` through `in`, across copies of the package
   private readonly [MARKER] = true;
   override readonly name: string = 'SmoothieError';
   readonly exitCode: number;

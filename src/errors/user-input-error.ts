@@ -38,6 +38,7 @@ export interface UserInputErrorDetails {
  * ```
  */
 export class UserInputError extends SmoothieError {
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read by `isUserInputError` through `in`
   private readonly [USER_MARKER] = true;
   override readonly name: string = 'UserInputError';
   readonly file?: string;

@@ -31,18 +31,26 @@ const FILL: Record<ChartBar['kind'], string> = {
 export function chartBars(result: EvaluationResult): ChartBar[] {
   const bars: ChartBar[] = [
     { label: 'oracle (best voter per sample)', value: result.oracle.mean, kind: 'oracle' },
-    ...result.voters.map((v): ChartBar => ({
-      label: v === result.bestVoter ? `${v.name} (best single voter)` : v.name,
-      value: v.mean,
-      kind: v === result.bestVoter ? 'best-voter' : 'voter',
-    })),
+    ...result.voters.map(
+      (v): ChartBar => ({
+        label: v === result.bestVoter ? `${v.name} (best single voter)` : v.name,
+        value: v.mean,
+        kind: v === result.bestVoter ? 'best-voter' : 'voter',
+      }),
+    ),
     ...result.methods.map((m): ChartBar => ({ label: m.name, value: m.mean, std: m.std, kind: m.category === 'smoothie' ? 'smoothie' : 'method' })),
   ];
   const key = (b: ChartBar): number => (Number.isFinite(b.value) ? (result.higherIsBetter ? -b.value : b.value) : Infinity);
   return bars.sort((a, b) => key(a) - key(b));
 }
 
-const LEGEND: readonly [ChartBar['kind'], string][] = [['smoothie', 'Smoothie'], ['method', 'other method'], ['voter', 'voter'], ['best-voter', 'best single voter'], ['oracle', 'oracle']];
+const LEGEND: readonly [ChartBar['kind'], string][] = [
+  ['smoothie', 'Smoothie'],
+  ['method', 'other method'],
+  ['voter', 'voter'],
+  ['best-voter', 'best single voter'],
+  ['oracle', 'oracle'],
+];
 
 const valueText = (b: ChartBar): string => (Number.isFinite(b.value) ? `${b.value.toFixed(3)}${b.std !== undefined ? ` ± ${b.std.toFixed(3)}` : ''}` : 'n/a');
 
@@ -80,7 +88,13 @@ export function scoresChartSvg(result: EvaluationResult, title?: string): string
     }
     svg.text(labelX, y + barH / 2 + 4, valueText(b));
   });
-  const legendH = drawLegendRows(svg, LEGEND.map(([kind, label]) => ({ label, colour: FILL[kind], marker: 'swatch' as const })), 12, plotBottom + 8, width - 24);
+  const legendH = drawLegendRows(
+    svg,
+    LEGEND.map(([kind, label]) => ({ label, colour: FILL[kind], marker: 'swatch' as const })),
+    12,
+    plotBottom + 8,
+    width - 24,
+  );
   return svg.render(width, plotBottom + 8 + legendH + 8);
 }
 

@@ -51,12 +51,7 @@ export function perTaskMeans(scores: readonly number[], taskOf: readonly string[
  * of another length than the rows, or a reference its metric cannot read, is a UserInputError
  * naming the selection's file and row.
  */
-export function evaluateSelections(
-  selections: readonly ChosenTexts[],
-  references: readonly Reference[],
-  metrics: readonly Metric[],
-  options: EvaluateSelectionsOptions = {},
-): SelectionScore[] {
+export function evaluateSelections(selections: readonly ChosenTexts[], references: readonly Reference[], metrics: readonly Metric[], options: EvaluateSelectionsOptions = {}): SelectionScore[] {
   const n = references.length;
   if (metrics.length !== n) throw new RangeError(`evaluateSelections: ${metrics.length} metrics for ${n} references`);
   const taskOf = options.tasks ?? metrics.map((m) => m.name);

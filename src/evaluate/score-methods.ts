@@ -114,7 +114,7 @@ export function methodNameFromFile(file: string): string | undefined {
   if (OWN_FILES.has(file) || !file.endsWith('_test.json')) return undefined;
   const stem = file.slice(0, -'.json'.length);
   // `_train` as a split suffix (`x_train_test.json`), not the `train_time` regime of Smoothie's names.
-  if (/_train(_(?!time_)|$)/.test(stem.slice(0, -'_test'.length) + '_')) return undefined;
+  if (/_train(_(?!time_)|$)/.test(`${stem.slice(0, -'_test'.length)}_`)) return undefined;
   if (stem.includes('_gens_') && !stem.includes('smoothie')) return undefined;
   if (stem.startsWith('individual_')) return undefined;
   const name = stem.slice(0, stem.lastIndexOf('_'));
@@ -182,7 +182,10 @@ function scoreAll(scorer: RowScorer, selections: readonly ChosenTexts[]) {
   return evaluateSelections(selections, scorer.references, scorer.metrics, { tasks: scorer.taskOf });
 }
 
-const better = (higher: boolean) => (a: number, b: number): boolean => (higher ? a > b : a < b);
+const better =
+  (higher: boolean) =>
+  (a: number, b: number): boolean =>
+    higher ? a > b : a < b;
 
 type ParsedMethodFile = { kind: 'selection'; generations: string[] } | { kind: 'trials'; generations: string[][] };
 
@@ -230,7 +233,10 @@ export async function evaluateMethods(options: EvaluateOptions): Promise<Evaluat
   const dir = methodDir(dirs, config, mode);
   let entries: string[] = [];
   try {
-    entries = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
+    entries = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isFile())
+      .map((d) => d.name)
+      .sort();
   } catch {
     entries = [];
   }

@@ -65,13 +65,21 @@ export function scoresDetails(result: EvaluationResult): Record<string, unknown>
 
 /** The scores.json object: the reference's structure plus `_details`. */
 export function buildScoresJson(result: EvaluationResult): Record<string, unknown> {
-  const b = block(result, (i) => result.voters[i].mean, (m) => m.mean);
+  const b = block(
+    result,
+    (i) => result.voters[i].mean,
+    (m) => m.mean,
+  );
   return { ...wrap(result, b), _details: scoresDetails(result) };
 }
 
 /** The sample_scores.json object: per-sample lists (trial methods left out, as the reference does). */
 export function buildSampleScoresJson(result: EvaluationResult): Record<string, unknown> {
-  const b = block(result, (i) => [...result.voters[i].sampleScores], (m) => (m.sampleScores ? [...m.sampleScores] : undefined));
+  const b = block(
+    result,
+    (i) => [...result.voters[i].sampleScores],
+    (m) => (m.sampleScores ? [...m.sampleScores] : undefined),
+  );
   return {
     ...wrap(result, b),
     _details: { oracle: [...result.oracle.sampleScores], oracle_choice: result.oracle.choices.map((v) => result.voters[v].name) },

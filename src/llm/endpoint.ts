@@ -131,7 +131,7 @@ function classify(error: unknown): Outcome {
   if (error instanceof APIError && error.status !== undefined) {
     const status = error.status;
     // The SDK's message already starts with the status; without a body, say what the status means.
-    const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
+    const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (_m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
     if (status === 429) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: true };
     if (status === 401 || status === 403) return { kind: 'reject-key', reason };
     if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
@@ -224,14 +224,28 @@ export class Endpoint {
       if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
       const choices = [...r.choices].sort((a, b) => a.index - b.index);
       const finishReasons = choices.map((c) => c.finish_reason ?? null);
-      return { texts: texts(choices.map((c) => c.text), finishReasons), finishReasons, usage: r.usage ?? undefined };
+      return {
+        texts: texts(
+          choices.map((c) => c.text),
+          finishReasons,
+        ),
+        finishReasons,
+        usage: r.usage ?? undefined,
+      };
     }
     const messages = typeof request.prompt === 'string' ? [{ role: 'user' as const, content: request.prompt }] : request.prompt.map((m) => ({ ...m }));
     const r = (await this.poster.post(this.chatUrl, { ...common, messages, stream: false }, post)) as ChatCompletion;
     if (!Array.isArray(r.choices) || r.choices.length === 0) throw new Error('no choices in the response');
     const choices = [...r.choices].sort((a, b) => a.index - b.index);
     const finishReasons = choices.map((c) => c.finish_reason ?? null);
-    return { texts: texts(choices.map((c) => c.message?.content), finishReasons), finishReasons, usage: r.usage ?? undefined };
+    return {
+      texts: texts(
+        choices.map((c) => c.message?.content),
+        finishReasons,
+      ),
+      finishReasons,
+      usage: r.usage ?? undefined,
+    };
   }
 
   /**
@@ -314,10 +328,7 @@ export class Endpoint {
  * One Endpoint per model name, created on first use, so every caller of a model shares its
  * concurrency and rate limits and its key rotation. `endpoints` lets several runs share a pool.
  */
-export function endpointPool(
-  resolve: (name: string) => ResolvedModel,
-  options: { readonly seed?: number; readonly endpoints?: Map<string, Endpoint> } = {},
-): (name: string) => Endpoint {
+export function endpointPool(resolve: (name: string) => ResolvedModel, options: { readonly seed?: number; readonly endpoints?: Map<string, Endpoint> } = {}): (name: string) => Endpoint {
   const endpoints = options.endpoints ?? new Map<string, Endpoint>();
   return (name) => {
     let e = endpoints.get(name);

@@ -59,7 +59,14 @@ export async function generateCandidates(config: DatasetConfig, mode: VoterMode,
   if (options.dryRun) {
     return { files: [...kept, ...todo.map(({ split, job }) => ({ split, model: job.model, file: job.file, calls: job.calls.length, written: false }))], estimate, preview: [] };
   }
-  const texts = await runGenerationCalls(calls, { registry: options.registry, cache: options.cache, onProgress: options.onProgress, signal: options.signal, seed: options.seed, allowEmpty: options.allowEmpty });
+  const texts = await runGenerationCalls(calls, {
+    registry: options.registry,
+    cache: options.cache,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    seed: options.seed,
+    allowEmpty: options.allowEmpty,
+  });
   const files: GeneratedFile[] = [...kept];
   const preview: { model: string; label: string; text: string }[] = [];
   let offset = 0;

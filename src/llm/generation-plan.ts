@@ -96,7 +96,9 @@ export async function planGenerations(config: DatasetConfig, mode: VoterMode, di
       calls: rows.flatMap((row, i) => Array.from({ length: s.nGenerations }, (_, g) => call(model, row, promptOf(row, 'multi_model_prompt', i), g, ''))),
     }));
   }
-  const promptKeys = Object.keys(rows[0]).filter((k) => /^multi_prompt_\d+$/.test(k)).sort((a, b) => Number(a.slice(13)) - Number(b.slice(13)));
+  const promptKeys = Object.keys(rows[0])
+    .filter((k) => /^multi_prompt_\d+$/.test(k))
+    .sort((a, b) => Number(a.slice(13)) - Number(b.slice(13)));
   if (promptKeys.length === 0) throw new UserInputError('has no multi_prompt_<i> columns (the config needs a multi_prompt_template)', { file: datasetFile, field: 'multi_prompt_0' });
   return [
     {
@@ -105,9 +107,7 @@ export async function planGenerations(config: DatasetConfig, mode: VoterMode, di
       file: promptGenerationsPath(dirs, config, mode.model, split, s.nGenerations),
       nSamples: rows.length,
       perSample: promptKeys.length * s.nGenerations,
-      calls: rows.flatMap((row, i) =>
-        promptKeys.flatMap((key, p) => Array.from({ length: s.nGenerations }, (_, g) => call(mode.model, row, promptOf(row, key, i), g, `, prompt ${p}`))),
-      ),
+      calls: rows.flatMap((row, i) => promptKeys.flatMap((key, p) => Array.from({ length: s.nGenerations }, (_, g) => call(mode.model, row, promptOf(row, key, i), g, `, prompt ${p}`)))),
     },
   ];
 }

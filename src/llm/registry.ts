@@ -181,9 +181,7 @@ export async function loadModelRegistry(file: string, env: NodeJS.ProcessEnv = p
   let keysFile: KeysFile | undefined;
   if (parsed.keys_file !== undefined) {
     const keysPath = path.resolve(path.dirname(file), parsed.keys_file);
-    keysFile = keysPath.endsWith('.env')
-      ? parseDotEnv((await readInputFile(keysPath)).toString('utf8'), keysPath)
-      : parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });
+    keysFile = keysPath.endsWith('.env') ? parseDotEnv((await readInputFile(keysPath)).toString('utf8'), keysPath) : parseWith(KeysFileSchema, await readYamlFile(keysPath), { file: keysPath });
   }
   return ModelRegistry.fromObject(raw, { env, source: file, keysFile });
 }

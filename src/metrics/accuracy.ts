@@ -91,10 +91,7 @@ export function gsm8kAccRobust(generation: string, reference: string): number {
  */
 export function mixInstructRank(generation: string, ranks: Readonly<Record<string, number>>): number {
   if (!Object.hasOwn(ranks, generation)) {
-    throw new UserInputError(
-      `mix_instruct_rank: generation ${JSON.stringify(generation)} is not one of the sample's ranked generations (KeyError in the reference)`,
-      { field: 'reference' },
-    );
+    throw new UserInputError(`mix_instruct_rank: generation ${JSON.stringify(generation)} is not one of the sample's ranked generations (KeyError in the reference)`, { field: 'reference' });
   }
   return ranks[generation];
 }

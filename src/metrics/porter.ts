@@ -6,14 +6,22 @@
 
 /** NLTK's irregular-forms pool: these words bypass the rule steps entirely. */
 const IRREGULAR: ReadonlyMap<string, string> = new Map([
-  ['sky', 'sky'], ['skies', 'sky'],
-  ['dying', 'die'], ['lying', 'lie'], ['tying', 'tie'],
+  ['sky', 'sky'],
+  ['skies', 'sky'],
+  ['dying', 'die'],
+  ['lying', 'lie'],
+  ['tying', 'tie'],
   ['news', 'news'],
-  ['innings', 'inning'], ['inning', 'inning'],
-  ['outings', 'outing'], ['outing', 'outing'],
-  ['cannings', 'canning'], ['canning', 'canning'],
+  ['innings', 'inning'],
+  ['inning', 'inning'],
+  ['outings', 'outing'],
+  ['outing', 'outing'],
+  ['cannings', 'canning'],
+  ['canning', 'canning'],
   ['howe', 'howe'],
-  ['proceed', 'proceed'], ['exceed', 'exceed'], ['succeed', 'succeed'],
+  ['proceed', 'proceed'],
+  ['exceed', 'exceed'],
+  ['succeed', 'succeed'],
 ]);
 
 type Condition = (stem: string) => boolean;
@@ -57,11 +65,7 @@ function endsDoubleConsonant(word: string): boolean {
 function endsCvc(word: string): boolean {
   const n = word.length;
   return (
-    (n >= 3 &&
-      isConsonant(word, n - 3) &&
-      !isConsonant(word, n - 2) &&
-      isConsonant(word, n - 1) &&
-      word[n - 1] !== 'w' && word[n - 1] !== 'x' && word[n - 1] !== 'y') ||
+    (n >= 3 && isConsonant(word, n - 3) && !isConsonant(word, n - 2) && isConsonant(word, n - 1) && word[n - 1] !== 'w' && word[n - 1] !== 'x' && word[n - 1] !== 'y') ||
     (n === 2 && !isConsonant(word, 0) && isConsonant(word, 1))
   );
 }
@@ -83,7 +87,7 @@ function applyRules(word: string, rules: readonly Rule[]): string {
 
 function step1a(word: string): string {
   // NLTK: 'dies' → 'die' (not 'di'), while 'flies' → 'fli'.
-  if (word.length === 4 && word.endsWith('ies')) return word.slice(0, -3) + 'ie';
+  if (word.length === 4 && word.endsWith('ies')) return `${word.slice(0, -3)}ie`;
   return applyRules(word, [
     ['sses', 'ss', null],
     ['ies', 'i', null],
@@ -97,7 +101,7 @@ function step1b(word: string): string {
   if (word.endsWith('ied')) return word.slice(0, -3) + (word.length === 4 ? 'ie' : 'i');
   if (word.endsWith('eed')) {
     const stem = word.slice(0, -3);
-    return measure(stem) > 0 ? stem + 'ee' : word;
+    return measure(stem) > 0 ? `${stem}ee` : word;
   }
   let stem: string | null = null;
   for (const suffix of ['ed', 'ing']) {
@@ -127,7 +131,7 @@ function step1c(word: string): string {
 
 function step2(word: string): string {
   // NLTK: 'alli' → 'al' is tried first, and on success the result goes through step 2 again.
-  if (word.endsWith('alli') && positiveMeasure(word.slice(0, -4))) return step2(word.slice(0, -4) + 'al');
+  if (word.endsWith('alli') && positiveMeasure(word.slice(0, -4))) return step2(`${word.slice(0, -4)}al`);
   return applyRules(word, [
     ['ational', 'ate', positiveMeasure],
     ['tional', 'tion', positiveMeasure],

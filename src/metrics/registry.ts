@@ -5,29 +5,13 @@
  */
 import { cleanGeneration } from '../data/clean.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
-import {
-  definitionExtractionAcc,
-  gsm8kAcc,
-  gsm8kAccRobust,
-  mixInstructRank,
-  squadAcc,
-  triviaQaAcc,
-} from './accuracy.js';
+import { definitionExtractionAcc, gsm8kAcc, gsm8kAccRobust, mixInstructRank, squadAcc, triviaQaAcc } from './accuracy.js';
 import { rougeScores } from './rouge.js';
 
 /** The reference shapes of the processed datasets (`reference` field, spec §2.2). */
 export type Reference = string | readonly string[] | Readonly<Record<string, number>>;
 
-export type MetricName =
-  | 'rouge1'
-  | 'rouge2'
-  | 'rougeL'
-  | 'squad_acc'
-  | 'trivia_qa_acc'
-  | 'definition_extraction_acc'
-  | 'gsm8k_acc'
-  | 'gsm8k_acc_robust'
-  | 'mix_instruct_rank';
+export type MetricName = 'rouge1' | 'rouge2' | 'rougeL' | 'squad_acc' | 'trivia_qa_acc' | 'definition_extraction_acc' | 'gsm8k_acc' | 'gsm8k_acc_robust' | 'mix_instruct_rank';
 
 export interface Metric {
   readonly name: MetricName;
@@ -107,17 +91,13 @@ export const METRICS: Readonly<Record<MetricName, Metric>> = Object.freeze({
   },
   definition_extraction_acc: stringMetric('definition_extraction_acc', definitionExtractionAcc, 'same rule as squad_acc'),
   gsm8k_acc: stringMetric('gsm8k_acc', gsm8kAcc, `1 if the reference number is in the first "."-piece containing "the answer is" (commas removed)`),
-  gsm8k_acc_robust: stringMetric(
-    'gsm8k_acc_robust',
-    gsm8kAccRobust,
-    'not the paper\'s metric: gsm8k_acc, or without "the answer is" the last number equal to the reference',
-  ),
+  gsm8k_acc_robust: stringMetric('gsm8k_acc_robust', gsm8kAccRobust, 'not the paper\'s metric: gsm8k_acc, or without "the answer is" the last number equal to the reference'),
   mix_instruct_rank: {
     name: 'mix_instruct_rank',
     score: (g, r) => mixInstructRank(g, asRanks('mix_instruct_rank', r)),
     higherIsBetter: false,
     cleanGenerations: false,
-    describe: 'rank of the generation among the sample\'s candidates (1 = best; the mean is a mean rank)',
+    describe: "rank of the generation among the sample's candidates (1 = best; the mean is a mean rank)",
   },
 });
 
@@ -160,10 +140,7 @@ export function metricByName(name: string): Metric {
 export function metricForTask(task: string, override?: string): Metric {
   if (override !== undefined) return metricByName(override);
   if (!Object.hasOwn(TASK_METRICS, task)) {
-    throw new UserInputError(
-      `no metric known for task '${task}'; known tasks: ${Object.keys(TASK_METRICS).join(', ')} (or name a metric: ${Object.keys(METRICS).join(', ')})`,
-      { field: 'task' },
-    );
+    throw new UserInputError(`no metric known for task '${task}'; known tasks: ${Object.keys(TASK_METRICS).join(', ')} (or name a metric: ${Object.keys(METRICS).join(', ')})`, { field: 'task' });
   }
   return METRICS[TASK_METRICS[task]];
 }

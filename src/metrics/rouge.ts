@@ -193,11 +193,7 @@ function scoreOne<T extends RougeType>(prediction: string, reference: string, ty
  * with the highest F-measure, the first one on ties; an empty list throws (numpy argmax of an
  * empty sequence raises in the reference).
  */
-export function rougeScores<T extends RougeType = RougeType>(
-  prediction: string,
-  reference: string | readonly string[],
-  options: RougeOptions<T> = {},
-): Record<T, RougeScore> {
+export function rougeScores<T extends RougeType = RougeType>(prediction: string, reference: string | readonly string[], options: RougeOptions<T> = {}): Record<T, RougeScore> {
   const types = options.types ?? (ROUGE_TYPES as readonly T[]);
   const stem = options.stem ?? false;
   if (typeof reference === 'string') return scoreOne(prediction, reference, types, stem);

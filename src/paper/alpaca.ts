@@ -45,7 +45,10 @@ export async function loadAlpacaOutputs(dataDir: string): Promise<{ instructions
     } else if (rows.length !== instructions.length) {
       throw new UserInputError(`has ${rows.length} outputs but ${first} has ${instructions.length}`, { file, field: 'output' });
     }
-    outputs.set(generator, rows.map((r) => r.output));
+    outputs.set(
+      generator,
+      rows.map((r) => r.output),
+    );
   }
   const needed = [...new Set(ALPACA_ENSEMBLES.flat())];
   const absent = needed.filter((g) => !outputs.has(g));
@@ -136,21 +139,26 @@ export async function alpacaTable(o: PaperRunOptions): Promise<PaperTableResult>
   };
   setMean('smoothie_global', rows.smoothieGlobal);
   setMean('pick_random', rows.random);
-  setMean('difference_global', rows.smoothieGlobal.map((v, i) => v - rows.random[i]));
+  setMean(
+    'difference_global',
+    rows.smoothieGlobal.map((v, i) => v - rows.random[i]),
+  );
   setMean('best_in_ensemble', rows.best);
   setMean('agreement_local', rows.agreeLocal);
   setMean('agreement_global', rows.agreeGlobal);
   if (rows.referenceGlobal.length === ALPACA_ENSEMBLES.length) setMean('reference_global', rows.referenceGlobal);
   const bestPicked = picks.filter((p, t) => winRate(p) === Math.max(...ALPACA_ENSEMBLES[t].map(winRate))).length;
   notes.push(`Smoothie-Global picks: ${picks.map((p, t) => `T${t} ${p}`).join(', ')}; the best model of the ensemble in ${bestPicked}/10 trials`);
-  notes.push('Our Smoothie-Global win rate is its pick\'s leaderboard win rate; our pick-random is the expected win rate of a uniform pick (mean of the members\'); Smoothie-Local needs the judge, so its row shows only the published numbers, and the agreement rows show how often our picks equal the reference\'s stored ones');
+  notes.push(
+    "Our Smoothie-Global win rate is its pick's leaderboard win rate; our pick-random is the expected win rate of a uniform pick (mean of the members'); Smoothie-Local needs the judge, so its row shows only the published numbers, and the agreement rows show how often our picks equal the reference's stored ones",
+  );
   if (rows.agreeLocal.length === 0) notes.push(`no reference selections in ${path.join(o.dataDir, ALPACA_ALGORITHM_DIR)}: agreement rows left empty`);
   const t = ALPACA_TABLE;
   const extraRows = [
     { key: 'difference_global', label: 'Smoothie-Global − pick-random' },
-    { key: 'agreement_local', label: 'Smoothie-Local: % picks equal to the reference\'s' },
-    { key: 'agreement_global', label: 'Smoothie-Global: % picks equal to the reference\'s' },
-    { key: 'reference_global', label: 'the reference\'s stored Smoothie-Global picks: their win rate' },
+    { key: 'agreement_local', label: "Smoothie-Local: % picks equal to the reference's" },
+    { key: 'agreement_global', label: "Smoothie-Global: % picks equal to the reference's" },
+    { key: 'reference_global', label: "the reference's stored Smoothie-Global picks: their win rate" },
   ];
   return {
     id: t.id,

@@ -32,7 +32,9 @@ export function barChartSvg(options: { title: string; xLabel: string; yLabel: st
   const step = pw / Math.max(1, n);
   options.values.forEach((v, i) => {
     const x = left + i * step + step * 0.15;
-    svg.raw(`<rect x="${fmt(x)}" y="${fmt(Y(Math.max(v, 0)))}" width="${fmt(step * 0.7)}" height="${fmt(Math.abs(Y(0) - Y(v)))}" fill="#add8e6" stroke="black" stroke-width="2"><title>${escapeXml(`${options.labels[i]}: ${fmt(v)}`)}</title></rect>`);
+    svg.raw(
+      `<rect x="${fmt(x)}" y="${fmt(Y(Math.max(v, 0)))}" width="${fmt(step * 0.7)}" height="${fmt(Math.abs(Y(0) - Y(v)))}" fill="#add8e6" stroke="black" stroke-width="2"><title>${escapeXml(`${options.labels[i]}: ${fmt(v)}`)}</title></rect>`,
+    );
     svg.text(x + step * 0.35, top + ph + 16, options.labels[i], { anchor: 'middle' });
     svg.text(x + step * 0.35, Y(v) - 4, fmt(v), { anchor: 'middle', size: 10 });
   });
@@ -97,7 +99,10 @@ export function rankFrequencies(voterScores: readonly (readonly number[])[], sel
   const n = selected.length;
   const counts = new Array<number>(m).fill(0);
   for (let s = 0; s < n; s++) {
-    const ranks = competitionRanks(voterScores.map((v) => v[s]), higherIsBetter);
+    const ranks = competitionRanks(
+      voterScores.map((v) => v[s]),
+      higherIsBetter,
+    );
     counts[ranks[selected[s]] - 1]++;
   }
   return counts.map((c) => c / Math.max(1, n));

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserInputError, InvalidParameterError } from '../errors/index.js';
+import { type UserInputError, InvalidParameterError } from '../errors/index.js';
 
 export const SMOOTHIE_DATA_REPO = 'https://huggingface.co/datasets/hazyresearch/smoothie_data';
 export const SMOOTHIE_DATA_HINT = `download the smoothie_data dataset (git clone ${SMOOTHIE_DATA_REPO}) and pass that folder as the data folder`;

@@ -21,7 +21,10 @@ export function prng(seed: number): () => number {
   };
 }
 
-const WORDS = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basil cedar dune ember fern grove harbor iris jade'.split(' ');
+const WORDS =
+  'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu amber basil cedar dune ember fern grove harbor iris jade'.split(
+    ' ',
+  );
 
 export const GROUPS: Record<string, string[]> = {
   '3b_ensemble': ['dolly-3b', 'incite-3b', 'pythia-2.8b', 'gemma-2b'],
@@ -58,7 +61,16 @@ function makeRows(task: string, n: number, rand: () => number, offset: number): 
     const isAcc = ACC_TASKS.includes(task);
     const answer = isAcc ? w() : `the ${w()} ${w()} of ${topic} went to the ${w()} ${w()}`;
     const reference = task === 'trivia_qa' || task === 'web_nlg' ? [answer, `${answer} indeed`] : answer;
-    return { idx: offset + i, task_name: task, reference, embedding_input: `${task} question about ${topic}`, multi_model_prompt: `Q: ${topic}`, multi_prompt_0: `P0 ${topic}`, multi_prompt_1: `P1 ${topic}`, multi_prompt_2: `P2 ${topic}` };
+    return {
+      idx: offset + i,
+      task_name: task,
+      reference,
+      embedding_input: `${task} question about ${topic}`,
+      multi_model_prompt: `Q: ${topic}`,
+      multi_prompt_0: `P0 ${topic}`,
+      multi_prompt_1: `P1 ${topic}`,
+      multi_prompt_2: `P2 ${topic}`,
+    };
   });
 }
 
@@ -93,7 +105,7 @@ export function buildSmoothieMiniature(dir: string, options: MiniatureOptions = 
   };
   for (const [d, splits] of Object.entries(datasets)) {
     for (const [split, rows] of Object.entries(splits)) {
-      write(path.join(dir, 'datasets', `${d}_${split}.jsonl`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      write(path.join(dir, 'datasets', `${d}_${split}.jsonl`), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
       // Multi-model generations: a voter's skill depends on the row's task and its index in its group.
       for (const model of allModels) {
         const group = Object.values(GROUPS).find((g) => g.includes(model)) as string[];
@@ -102,7 +114,9 @@ export function buildSmoothieMiniature(dir: string, options: MiniatureOptions = 
       }
       if (NLG.includes(d)) {
         for (const model of ['falcon-1b', 'llama-2-7b']) {
-          write(path.join(dir, 'multi_prompt_results', d, model, `individual_${split}.json`), { generations: rows.map((r) => [0, 1, 2].map((p) => answer(r, rand() < skill(p, r.task_name, 3), rand))) });
+          write(path.join(dir, 'multi_prompt_results', d, model, `individual_${split}.json`), {
+            generations: rows.map((r) => [0, 1, 2].map((p) => answer(r, rand() < skill(p, r.task_name, 3), rand))),
+          });
         }
       }
     }
@@ -136,7 +150,10 @@ export function buildAlpacaMiniature(dir: string, models: readonly string[], cen
       return words.join(' ');
     });
     const file = path.join(dir, 'alpaca', 'downloaded_outputs', `${m.toLowerCase().replace(/[^a-z0-9]+/g, '_')}.json`);
-    write(file, instructions.map((instruction, s) => ({ dataset: 'helpful_base', instruction, output: outputs[s], generator: m })));
+    write(
+      file,
+      instructions.map((instruction, s) => ({ dataset: 'helpful_base', instruction, output: outputs[s], generator: m })),
+    );
   });
   // The reference's stored selections (file names as alpaca_generate_predictions.py writes them): the
   // consensus model where the ensemble has it, else the ensemble's first model.
@@ -159,23 +176,25 @@ export function buildAutomixMiniature(file: string, perSplit = 40): void {
         // The verifier is informative: confident when the SLM is right, with noise.
         const p = Math.min(1, Math.max(0, (slmRight ? 0.7 : 0.3) + (rand() - 0.5) * 0.5));
         const conf = Math.round(p * 8) / 8;
-        lines.push(JSON.stringify({
-          id: `${dataset}-${split}-${i}`,
-          dataset,
-          split,
-          base_ctx: `Context ${i}`,
-          question: `Question ${i}?`,
-          output: 'gold',
-          llama13b_pred_ans: slmRight ? 'gold' : 'wrong',
-          llama70b_pred_ans: llmRight ? 'gold' : 'wrong',
-          llama13b_f1: slmRight ? 1 : 0,
-          llama70b_f1: llmRight ? 1 : 0,
-          p_ver_13b: conf,
-        }));
+        lines.push(
+          JSON.stringify({
+            id: `${dataset}-${split}-${i}`,
+            dataset,
+            split,
+            base_ctx: `Context ${i}`,
+            question: `Question ${i}?`,
+            output: 'gold',
+            llama13b_pred_ans: slmRight ? 'gold' : 'wrong',
+            llama70b_pred_ans: llmRight ? 'gold' : 'wrong',
+            llama13b_f1: slmRight ? 1 : 0,
+            llama70b_f1: llmRight ? 1 : 0,
+            p_ver_13b: conf,
+          }),
+        );
       }
     }
   }
-  write(file, lines.join('\n') + '\n');
+  write(file, `${lines.join('\n')}\n`);
 }
 
 /** Everything `smoothie paper all` reads: smoothie_data layout, AlpacaEval outputs, AutoMix file. */

@@ -48,7 +48,7 @@ export function paperMarkdown(r: PaperTableResult): string {
   ];
   if (max !== null) lines.push('', `Largest |ours − published|: ${max.toFixed(2)}.`);
   if (r.parity.length > 0) {
-    lines.push('', 'Metric parity (our `evaluate` on the reference\'s own method files vs its stored scores.json):', '');
+    lines.push('', "Metric parity (our `evaluate` on the reference's own method files vs its stored scores.json):", '');
     for (const p of r.parity) lines.push(`- \`${p.folder}\`: ${p.compared} entries, largest difference ${p.maxAbsDiff.toExponential(2)} (${p.where})`);
   }
   if (r.notes.length > 0) lines.push('', ...r.notes.map((n) => `- ${n}`));
@@ -84,7 +84,11 @@ export function paperJson(r: PaperTableResult): Record<string, unknown> {
 export function paperText(r: PaperTableResult): string {
   const { header, rows } = grid(r);
   const widths = header.map((h, j) => Math.max(h.length, ...rows.map((row) => row[j].length)));
-  const line = (c: readonly string[]): string => c.map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ').trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((s, j) => (j === 0 ? s.padEnd(widths[j]) : s.padStart(widths[j])))
+      .join('  ')
+      .trimEnd();
   const out = [r.title, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), sourceLine(r)];
   const max = maxAbsDifference(r);
   if (max !== null) out.push(`largest |ours − published|: ${max.toFixed(2)}`);
@@ -119,10 +123,13 @@ export async function writePaperOutputs(r: PaperTableResult, outDir: string): Pr
 export function publishedMarkdown(t: PublishedTable): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const header = ['method', ...t.columns.map((c) => c.label)];
-  const rows = t.rows.map((r) => [r.label, ...t.columns.map((c) => {
-    const v = t.values[r.key]?.[c.key];
-    return v === undefined ? '' : v.std === undefined ? f1(v.value) : `${f1(v.value)} ± ${f1(v.std)}`;
-  })]);
+  const rows = t.rows.map((r) => [
+    r.label,
+    ...t.columns.map((c) => {
+      const v = t.values[r.key]?.[c.key];
+      return v === undefined ? '' : v.std === undefined ? f1(v.value) : `${f1(v.value)} ± ${f1(v.std)}`;
+    }),
+  ]);
   return [
     `**${t.title}** (${t.unit})`,
     '',

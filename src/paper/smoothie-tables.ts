@@ -298,13 +298,22 @@ export async function routingTable(variant: RoutingVariant, o: PaperRunOptions):
         figures.push({
           name: `rank-frequency-${d}-${g}`,
           title: `Rank of Smoothie-Local's pick, ${f.label}`,
-          svg: barChartSvg({ title: `${d === 'acc_group' ? 'Distr-Acc' : 'Distr-Rouge2'} (${groupLabel(g)})`, xLabel: 'Rank', yLabel: 'Relative Frequency', labels: freqs.map((_, i) => String(i + 1)), values: freqs, yMax: 1.1 }),
+          svg: barChartSvg({
+            title: `${d === 'acc_group' ? 'Distr-Acc' : 'Distr-Rouge2'} (${groupLabel(g)})`,
+            xLabel: 'Rank',
+            yLabel: 'Relative Frequency',
+            labels: freqs.map((_, i) => String(i + 1)),
+            values: freqs,
+            yMax: 1.1,
+          }),
         });
       }
     }
   }
   if (missingPairRm.length > 0) notes.push(`PairRM: no stored predictions (${missingPairRm.join(', ')}); the row is empty there`);
-  notes.push('Random = pick-random (mean ± std over trials); Labeled-kNN = ours (each test sample to the voter best on its 20 nearest drawn train rows), not the reference\'s, which ignores the neighbours');
+  notes.push(
+    "Random = pick-random (mean ± std over trials); Labeled-kNN = ours (each test sample to the voter best on its 20 nearest drawn train rows), not the reference's, which ignores the neighbours",
+  );
   if (variant === 'embedding-ablation') notes.push(`Smoothie-Local (BGE-small) row uses ${(o.ablationEmbedder ?? o.embedder).id}; the SBERT row uses ${o.embedder.id}`);
   return result(published, { id: published.id, title: published.title, unit: published.unit, rows: published.rows, columns: ROUTING_COLUMNS }, grid, {
     parity: await folders.parity(),
@@ -344,11 +353,17 @@ export async function selectionTable(variant: SelectionVariant, o: PaperRunOptio
     }
     notes.push(`${groupLabel(g)}: Smoothie-Global picks the best model on ${picksBest}/${NLG_DATASETS.length} tasks (the paper: 9 of 14 over both ensembles)`);
   }
-  notes.push('Random = the mean of the voters\' scores (expected score of a random pick), as the paper\'s table; Best-on-Val = mean over trials of 50 train rows drawn with replacement');
+  notes.push("Random = the mean of the voters' scores (expected score of a random pick), as the paper's table; Best-on-Val = mean over trials of 50 train rows drawn with replacement");
   const counts = [1, 2, 3, 4, 5].map((r) => ranks.filter((x) => x === r).length);
   const figures: PaperFigure[] =
     variant === 'selection'
-      ? [{ name: 'global-rank', title: 'Rank of the model Smoothie-Global selects', svg: barChartSvg({ title: 'Rank of Model Selected by Smoothie-Global', xLabel: 'Rank', yLabel: 'Frequency', labels: counts.map((_, i) => String(i + 1)), values: counts }) }]
+      ? [
+          {
+            name: 'global-rank',
+            title: 'Rank of the model Smoothie-Global selects',
+            svg: barChartSvg({ title: 'Rank of Model Selected by Smoothie-Global', xLabel: 'Rank', yLabel: 'Frequency', labels: counts.map((_, i) => String(i + 1)), values: counts }),
+          },
+        ]
       : [];
   return result(published, { id: published.id, title: published.title, unit: published.unit, rows: published.rows, columns: NLG_COLUMNS }, grid, {
     parity: await folders.parity(),
@@ -380,7 +395,7 @@ export async function promptingTable(o: PaperRunOptions): Promise<PaperTableResu
   const t = PROMPTING_TABLE;
   return result(t, { id: t.id, title: t.title, unit: t.unit, rows: t.rows, columns: t.columns }, grid, {
     parity: await folders.parity(),
-    notes: ['Random = the mean of the prompts\' scores, as the paper\'s table'],
+    notes: ["Random = the mean of the prompts' scores, as the paper's table"],
     figures: [],
     embedder: o.embedder.id,
     start,

@@ -7,17 +7,7 @@ import { loadDatasetConfig } from '../data/config.js';
 import { UserInputError } from '../errors/index.js';
 import { alpacaTable } from './alpaca.js';
 import { automixDataFile, automixTable } from './automix-table.js';
-import {
-  ALPACA_OUTPUTS_DIR,
-  AUTOMIX_DATA_FILES,
-  AUTOMIX_DATA_HINT,
-  SMOOTHIE_DATA_HINT,
-  missingDataError,
-  missingFiles,
-  multiModelInputs,
-  multiPromptInputs,
-  shippedConfig,
-} from './layout.js';
+import { ALPACA_OUTPUTS_DIR, AUTOMIX_DATA_FILES, AUTOMIX_DATA_HINT, SMOOTHIE_DATA_HINT, missingDataError, missingFiles, multiModelInputs, multiPromptInputs, shippedConfig } from './layout.js';
 import { NLG_DATASETS, PAPER_GROUPS, PROMPT_MODELS, PUBLISHED_TABLES, ROUTING_DATASETS, type PublishedTable } from './published.js';
 import type { PaperTableResult } from './result.js';
 import { neighbourhoodTable, promptingTable, routingTable, selectionTable, type PaperRunOptions } from './smoothie-tables.js';

@@ -30,7 +30,10 @@ export function parseTexTable(text: string): TexRow[] {
   const inner = start >= 0 && end > start ? body.slice(start, end) : body;
   const rows: TexRow[] = [];
   for (const rawLine of inner.split('\\\\')) {
-    const line = rawLine.replace(/\\(?:toprule|midrule|bottomrule|hline)/g, '').replace(/\\cmidrule(?:\([^)]*\))?\{[^}]*\}/g, '').replace(/\\multirow\{[^}]*\}\{[^}]*\}\{[^}]*\}/g, '');
+    const line = rawLine
+      .replace(/\\(?:toprule|midrule|bottomrule|hline)/g, '')
+      .replace(/\\cmidrule(?:\([^)]*\))?\{[^}]*\}/g, '')
+      .replace(/\\multirow\{[^}]*\}\{[^}]*\}\{[^}]*\}/g, '');
     if (!line.includes('&')) continue;
     const cells = line.split('&').map(unwrap);
     const values: number[] = [];
@@ -44,7 +47,16 @@ export function parseTexTable(text: string): TexRow[] {
   return rows;
 }
 
-const escapeTex = (s: string): string => s.replace(/\\/g, '\\textbackslash{}').replace(/([&%$#_{}])/g, '\\$1').replace(/~/g, '\\textasciitilde{}').replace(/\^/g, '\\textasciicircum{}').replace(/Δ/g, '$\\Delta$').replace(/−/g, '$-$').replace(/±/g, '$\\pm$').replace(/×/g, '$\\times$');
+const escapeTex = (s: string): string =>
+  s
+    .replace(/\\/g, '\\textbackslash{}')
+    .replace(/([&%$#_{}])/g, '\\$1')
+    .replace(/~/g, '\\textasciitilde{}')
+    .replace(/\^/g, '\\textasciicircum{}')
+    .replace(/Δ/g, '$\\Delta$')
+    .replace(/−/g, '$-$')
+    .replace(/±/g, '$\\pm$')
+    .replace(/×/g, '$\\times$');
 
 /** A booktabs table: header row, then one row per entry; cells are written as given (escaped). */
 export function latexTable(options: { caption: string; label: string; header: readonly string[]; rows: readonly (readonly string[])[] }): string {

@@ -99,9 +99,7 @@ function panel(svg: SvgWriter, l: PanelLayout, y0: number): void {
 
 export function costQualitySvg(panels: readonly CostQualityPanel[], caption = "lines: each method's frontier over its candidates; rings: the point it chose (seed 0 fit)"): string {
   const layouts = panels.map(layout);
-  const width = Math.ceil(
-    Math.max(MIN_WIDTH, ...layouts.map((l) => l.left + PLOT_W + 18 + legendColumnWidth(l.legend) + 12), ...panels.map((p) => 24 + textWidth(p.title, 14, true))),
-  );
+  const width = Math.ceil(Math.max(MIN_WIDTH, ...layouts.map((l) => l.left + PLOT_W + 18 + legendColumnWidth(l.legend) + 12), ...panels.map((p) => 24 + textWidth(p.title, 14, true))));
   const svg = new SvgWriter();
   let y0 = 0;
   for (const l of layouts) {

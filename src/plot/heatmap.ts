@@ -15,7 +15,6 @@ export interface HeatmapInput {
   readonly caption?: string;
 }
 
-
 /** White → dark blue. */
 function colour(v: number): string {
   const t = Math.min(1, Math.max(0, v));

@@ -18,9 +18,8 @@ export const FONT_SIZE = 12;
 // Helvetica advance widths (1/1000 em) for ' ' (32) to '~' (126).
 // prettier-ignore
 const HELVETICA = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556,
-  278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667,
-  611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833,
+  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611,
+  778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833,
   556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
 ];
 /** DejaVu Sans (the fallback where Helvetica and Arial are absent) runs about 12 % wider than Helvetica. */
@@ -145,11 +144,11 @@ export class SvgWriter {
   render(width: number, height: number): string {
     const w = Math.ceil(Math.max(width, ...this.texts.map((b) => b.x1 + 4)));
     const h = Math.ceil(Math.max(height, ...this.texts.map((b) => b.y1 + 4)));
-    return [
+    return `${[
       `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="${FONT_FAMILY}" font-size="${FONT_SIZE}">`,
       `<rect width="100%" height="100%" fill="white"/>`,
       ...this.parts,
       '</svg>',
-    ].join('\n') + '\n';
+    ].join('\n')}\n`;
   }
 }

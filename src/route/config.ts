@@ -24,7 +24,6 @@ export const SelectConfigSchema = z.strictObject({
   max_tokens: z.number().int().positive().default(512),
 });
 
-
 /** What calibration chose, for the record. */
 const CalibrationSchema = z.strictObject({
   target: z.union([z.strictObject({ escalation_rate: z.number().min(0).max(1) }), z.strictObject({ cost_per_query: z.number().positive() })]),

@@ -48,9 +48,7 @@ export function thresholdForRate(confidences: readonly number[], rate: number): 
  * const { output, escalated } = await router.route({ input, context });
  * ```
  */
-export abstract class EscalatingRouter<Config extends CascadeConfig | SmoothieCascadeConfig = CascadeConfig | SmoothieCascadeConfig>
-  implements Router<CascadeResult>
-{
+export abstract class EscalatingRouter<Config extends CascadeConfig | SmoothieCascadeConfig = CascadeConfig | SmoothieCascadeConfig> implements Router<CascadeResult> {
   readonly strategy: Config['strategy'];
   /** Escalate when the confidence is ≤ this: the config's, until `calibrate()` fits another. */
   threshold: number;
@@ -106,10 +104,9 @@ export abstract class EscalatingRouter<Config extends CascadeConfig | SmoothieCa
     const fixed = c.costs.slm + this.verifierCost;
     const rate = 'escalationRate' in target ? target.escalationRate : (target.costPerQuery - fixed) / c.costs.llm;
     if (!(rate >= 0 && rate <= 1)) {
-      throw new UserInputError(
-        'escalationRate' in target ? `escalation rate must be in [0, 1], got ${rate}` : `cost per query ${target.costPerQuery} is outside [${fixed}, ${fixed + c.costs.llm}]`,
-        { field: 'target' },
-      );
+      throw new UserInputError('escalationRate' in target ? `escalation rate must be in [0, 1], got ${rate}` : `cost per query ${target.costPerQuery} is outside [${fixed}, ${fixed + c.costs.llm}]`, {
+        field: 'target',
+      });
     }
     const confidences = await Promise.all(requests.map(async (r) => (await this.assess(r)).confidence));
     const threshold = thresholdForRate(confidences, rate);

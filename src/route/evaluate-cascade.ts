@@ -30,11 +30,7 @@ export interface CascadeEvaluation {
  * const { lift, quality, cost, escalationRate } = await evaluateCascade(router, [{ request: { input, context }, reference: 'Paris' }]);
  * ```
  */
-export async function evaluateCascade(
-  router: EscalatingRouter,
-  labelled: readonly LabelledRequest[],
-  score: (answer: string, reference: string) => number = tokenF1,
-): Promise<CascadeEvaluation> {
+export async function evaluateCascade(router: EscalatingRouter, labelled: readonly LabelledRequest[], score: (answer: string, reference: string) => number = tokenF1): Promise<CascadeEvaluation> {
   const c = router.config;
   const rows = await Promise.all(
     labelled.map(async ({ request, reference }) => {
@@ -45,7 +41,12 @@ export async function evaluateCascade(
   );
   const scores = { slm: Float64Array.from(rows, (r) => r.slm), llm: Float64Array.from(rows, (r) => r.llm) };
   const costs = { ...c.costs, verifier: c.strategy === 'cascade' ? c.costs.verifier : 0 };
-  const point = operatingPoint(scores, rows.map((r) => r.escalate), costs, { verifier: c.strategy === 'cascade' });
+  const point = operatingPoint(
+    scores,
+    rows.map((r) => r.escalate),
+    costs,
+    { verifier: c.strategy === 'cascade' },
+  );
   const base = baselineOf(scores, costs);
   return { requests: rows.length, lift: point.lift, quality: point.performance, cost: point.cost, escalationRate: point.routed / rows.length, slmQuality: base.slmPerf, llmQuality: base.llmPerf };
 }

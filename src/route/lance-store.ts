@@ -274,7 +274,12 @@ export class LanceStore implements SharedSampleStore {
     await table.checkoutLatest();
     const total = await table.countRows();
     if (total <= this.scanned) return 0;
-    const batch = await table.query().select(['id', 'input', 'pairwise']).offset(this.scanned).limit(total - this.scanned).toArrow();
+    const batch = await table
+      .query()
+      .select(['id', 'input', 'pairwise'])
+      .offset(this.scanned)
+      .limit(total - this.scanned)
+      .toArrow();
     const ids = batch.getChild('id')!;
     const inputs = batch.getChild('input')!;
     const pairwise = batch.getChild('pairwise')!;

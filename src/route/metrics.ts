@@ -24,14 +24,39 @@ export function createServeMetrics(queue: { readonly size: number; readonly pend
   const registry = new Registry();
   const requests = new Counter({ name: 'smoothie_http_requests_total', help: 'HTTP requests by path and status code', labelNames: ['path', 'status'], registers: [registry] });
   const requestSeconds = new Histogram({ name: 'smoothie_http_request_duration_seconds', help: 'HTTP request latency by path', labelNames: ['path'], buckets: BUCKETS, registers: [registry] });
-  const routeSeconds = new Histogram({ name: 'smoothie_route_duration_seconds', help: 'Time to route a completion (model calls included) by strategy', labelNames: ['strategy'], buckets: BUCKETS, registers: [registry] });
+  const routeSeconds = new Histogram({
+    name: 'smoothie_route_duration_seconds',
+    help: 'Time to route a completion (model calls included) by strategy',
+    labelNames: ['strategy'],
+    buckets: BUCKETS,
+    registers: [registry],
+  });
   const routed = new Counter({ name: 'smoothie_routed_total', help: 'Completions by strategy, answering model and escalation', labelNames: ['strategy', 'model', 'escalated'], registers: [registry] });
   const escalations = new Counter({ name: 'smoothie_escalations_total', help: 'Completions escalated to the large model', labelNames: ['strategy'], registers: [registry] });
   const calls = new Counter({ name: 'smoothie_upstream_calls_total', help: 'Model calls made while routing, by strategy', labelNames: ['strategy'], registers: [registry] });
-  const cost = new Counter({ name: 'smoothie_cost_total', help: 'Cost of the routed completions in the router\'s cost units, by strategy and answering model', labelNames: ['strategy', 'model'], registers: [registry] });
+  const cost = new Counter({
+    name: 'smoothie_cost_total',
+    help: "Cost of the routed completions in the router's cost units, by strategy and answering model",
+    labelNames: ['strategy', 'model'],
+    registers: [registry],
+  });
   const upstreamErrors = new Counter({ name: 'smoothie_upstream_errors_total', help: 'Completions that failed upstream (answered 502)', labelNames: ['strategy'], registers: [registry] });
-  new Gauge({ name: 'smoothie_queue_waiting', help: 'Requests waiting for a routing slot', registers: [registry], collect() { this.set(queue.size); } });
-  new Gauge({ name: 'smoothie_queue_in_flight', help: 'Requests being routed', registers: [registry], collect() { this.set(queue.pending); } });
+  new Gauge({
+    name: 'smoothie_queue_waiting',
+    help: 'Requests waiting for a routing slot',
+    registers: [registry],
+    collect() {
+      this.set(queue.size);
+    },
+  });
+  new Gauge({
+    name: 'smoothie_queue_in_flight',
+    help: 'Requests being routed',
+    registers: [registry],
+    collect() {
+      this.set(queue.pending);
+    },
+  });
   return {
     registry,
     request(path, status, seconds) {

@@ -92,7 +92,8 @@ export class ReferenceStore {
   addDistances(rows: readonly { readonly input: Float32Array; readonly distances: Float64Array }[]): void {
     const mm = this.voters * this.voters;
     for (const r of rows) {
-      if (r.input.length !== this.dim || r.distances.length !== mm) throw new UserInputError(`a stored row has ${r.input.length} input values and ${r.distances.length} distances, the store ${this.dim} and ${mm}`, { field: 'input' });
+      if (r.input.length !== this.dim || r.distances.length !== mm)
+        throw new UserInputError(`a stored row has ${r.input.length} input values and ${r.distances.length} distances, the store ${this.dim} and ${mm}`, { field: 'input' });
     }
     const start = this.size;
     this.reservePairwise(start + rows.length);

@@ -19,7 +19,8 @@ type ReplicaMessage =
   | { readonly type: 'smoothie:metrics-request'; readonly id: number }
   | { readonly type: 'smoothie:metrics'; readonly id: number; readonly text?: string; readonly error?: string };
 
-const isReplicaMessage = (m: unknown): m is ReplicaMessage => typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && (m as { type: string }).type.startsWith('smoothie:');
+const isReplicaMessage = (m: unknown): m is ReplicaMessage =>
+  typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && (m as { type: string }).type.startsWith('smoothie:');
 
 /** `auto` (one per core the process may use) or a positive integer. */
 export function parseWorkers(value: string | number): number {
@@ -91,7 +92,7 @@ export function superviseReplicas(options: SuperviseOptions): Promise<Supervised
         if (listening.size === 1 && !stopping) for (let i = 1; i < options.workers; i++) fork();
         if (!announced && listening.size === options.workers) {
           announced = true;
-          const host = address.address && address.address.includes(':') ? `[${address.address}]` : (address.address ?? '127.0.0.1');
+          const host = address.address?.includes(':') ? `[${address.address}]` : (address.address ?? '127.0.0.1');
           options.onListening?.(`http://${host}:${address.port}`);
         }
       });

@@ -68,7 +68,10 @@ export async function loadRouter(file: string, options: RouterOptions = {}): Pro
     const store = await openLanceStore(saved.config, embedder, location);
     if (store.size === 0 && saved.store && 'prefix' in saved.store && saved.store.size > 0) {
       await store.close();
-      throw new UserInputError(`the router's ${saved.store.size} stored rows are not in the LanceDB store ${location.uri} yet: smoothie router migrate-store ${file} --to ${location.uri}`, { file, field: 'store' });
+      throw new UserInputError(`the router's ${saved.store.size} stored rows are not in the LanceDB store ${location.uri} yet: smoothie router migrate-store ${file} --to ${location.uri}`, {
+        file,
+        field: 'store',
+      });
     }
     return openRouter(saved.config, { ...options, embedder }, store);
   }

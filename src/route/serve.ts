@@ -101,8 +101,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     let size = 0;
     const declared = Number(req.headers['content-length']);
     let tooLarge = Number.isFinite(declared) && declared > limit;
-    const tooLargeError = (): HttpError =>
-      new HttpError(413, `request body over ${limit} bytes (the server's --max-body)`, 'invalid_request_error');
+    const tooLargeError = (): HttpError => new HttpError(413, `request body over ${limit} bytes (the server's --max-body)`, 'invalid_request_error');
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) tooLarge = true;

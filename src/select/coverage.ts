@@ -50,10 +50,7 @@ export interface CoverageResult extends ScoredSelection {
 }
 
 /** Supported and unsupported (idf-weighted) word mass of every candidate. */
-export function supportMasses(
-  texts: readonly (readonly string[])[],
-  useIdf = true,
-): { supported: Float64Array; unsupported: Float64Array; n: number; m: number } {
+export function supportMasses(texts: readonly (readonly string[])[], useIdf = true): { supported: Float64Array; unsupported: Float64Array; n: number; m: number } {
   const n = texts.length;
   const m = texts[0]?.length ?? 0;
   const sets = wordSets(texts);

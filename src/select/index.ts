@@ -1,5 +1,19 @@
 /** Label-free and model-based selection beyond Smoothie: MBR, vote, supported coverage (ours), reward models, LLM judges. */
-export { MBR_UTILITIES, SELECTION_SCOPES, cosineUtilities, rougeLUtilities, expectedUtilities, selectByScope, mbrFromEmbeddings, mbrFromTexts, type MbrUtility, type SelectionScope, type Selection, type ScoredSelection, type MbrOptions } from './mbr.js';
+export {
+  MBR_UTILITIES,
+  SELECTION_SCOPES,
+  cosineUtilities,
+  rougeLUtilities,
+  expectedUtilities,
+  selectByScope,
+  mbrFromEmbeddings,
+  mbrFromTexts,
+  type MbrUtility,
+  type SelectionScope,
+  type Selection,
+  type ScoredSelection,
+  type MbrOptions,
+} from './mbr.js';
 export { ANSWER_KINDS, extractNumber, extractLetter, normaliseText, normaliseAnswer, detectAnswerKind, vote, type AnswerKind, type VoteOptions, type VoteResult } from './vote.js';
 export { COVERAGE_DEFAULTS, coverageSelect, supportMasses, neighbourhoodMeans, type CoverageOptions, type CoverageResult } from './coverage.js';
 export { inputNeighbourhoods, type Neighbourhoods } from './neighbours.js';

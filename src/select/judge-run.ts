@@ -92,7 +92,9 @@ export async function runPeerReview(opts: JudgeRunOptions & { readonly judges: r
 }
 
 /** `smoothie reward-rank`: a local reward model scores every (input, candidate) pair; the highest wins. */
-export async function runRewardRank(opts: Omit<JudgeRunOptions, 'registry' | 'cache'> & { readonly rewardModel: string; readonly device?: 'cpu' | 'cuda'; readonly batchSize?: number }): Promise<JudgeRunResult> {
+export async function runRewardRank(
+  opts: Omit<JudgeRunOptions, 'registry' | 'cache'> & { readonly rewardModel: string; readonly device?: 'cpu' | 'cuda'; readonly batchSize?: number },
+): Promise<JudgeRunResult> {
   const file = path.join(methodDir(opts.dirs, opts.config, opts.mode), `reward_${safe(path.basename(path.resolve(opts.rewardModel)))}_test.json`);
   if (!opts.redo && existsSync(file) && (await changedSettings(file, { folder: path.resolve(opts.rewardModel) })) === undefined) {
     return { outputFiles: [file], skipped: true };
@@ -102,7 +104,13 @@ export async function runRewardRank(opts: Omit<JudgeRunOptions, 'registry' | 'ca
   try {
     const t = performance.now();
     const r = await rewardSelect(samples, model);
-    await write(file, r, texts, voters, { method: 'reward_rank', reward_model: model.id, folder: path.resolve(opts.rewardModel), seconds: (performance.now() - t) / 1000, dataset_config: opts.config.path });
+    await write(file, r, texts, voters, {
+      method: 'reward_rank',
+      reward_model: model.id,
+      folder: path.resolve(opts.rewardModel),
+      seconds: (performance.now() - t) / 1000,
+      dataset_config: opts.config.path,
+    });
     return { outputFiles: [file], skipped: false, n: r.n };
   } finally {
     await model.dispose();

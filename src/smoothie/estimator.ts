@@ -131,7 +131,6 @@ const FittedSmoothieJsonSchema = z.object({
 });
 export type FittedSmoothieJson = z.infer<typeof FittedSmoothieJsonSchema>;
 
-
 function seconds(since: number): number {
   return (performance.now() - since) / 1000;
 }
@@ -203,14 +202,7 @@ function weightsOfBlock(P: Float64Array, m: number, rows: ArrayLike<number>, rob
  * Weights of `nq` queries whose neighbourhoods (k rows each) index into P. k = 1 without
  * neighbours means "the sample alone", as in the reference (its neighbour result is ignored).
  */
-function neighbourhoodWeights(
-  P: Float64Array,
-  nq: number,
-  m: number,
-  k: number,
-  neighbours: Neighbours | undefined,
-  robust: boolean,
-): Float64Array {
+function neighbourhoodWeights(P: Float64Array, nq: number, m: number, k: number, neighbours: Neighbours | undefined, robust: boolean): Float64Array {
   const weights = new Float64Array(nq * m);
   const D = new Float64Array(m * m);
   const diff = new Float64Array(m);

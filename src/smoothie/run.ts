@@ -10,7 +10,7 @@ import type { DatasetConfig } from '../data/config.js';
 import { loadSplitData } from '../data/split.js';
 import { writeFileAtomic } from '../data/atomic.js';
 import { changedSettings, selectionFile, writeSelectionFile, type ScoredSelection } from '../data/selection.js';
-import { methodDir, smoothieFileName, type RunDirs, type Split, type VoterMode } from '../data/paths.js';
+import { methodDir, smoothieFileName, type RunDirs, type VoterMode } from '../data/paths.js';
 import { UserInputError, InvalidParameterError } from '../errors/index.js';
 import { embedSplit, loadPrecomputedEmbeddings } from '../embed/samples.js';
 import type { Embedder } from '../embed/types.js';
@@ -75,9 +75,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
   if (opts.precomputed && regime !== 'test_time') {
     throw new InvalidParameterError('regime', 'precomputed embeddings are only supported for regime test_time');
   }
-  const embedderInfo = opts.precomputed
-    ? { id: 'precomputed', version: opts.precomputed.generations }
-    : { id: opts.embedder?.id ?? 'none', version: opts.embedder?.version ?? '' };
+  const embedderInfo = opts.precomputed ? { id: 'precomputed', version: opts.precomputed.generations } : { id: opts.embedder?.id ?? 'none', version: opts.embedder?.version ?? '' };
   const outputFile = outputFileFor(opts, embedderInfo.id);
   const test = await loadSplitData(opts.config, opts.mode, opts.dirs, 'test');
   const n = test.rows.length;
@@ -134,10 +132,7 @@ export async function runSmoothie(opts: SmoothieRunOptions): Promise<SmoothieRun
     const testInputs = await requireEmbedder(opts).embed(test.rows.map((r) => r.embedding_input));
     embedSeconds = (performance.now() - te) / 1000;
     const t0 = performance.now();
-    const fitted = await estimator.fit(
-      { generations: trainEmb.generations, inputs: opts.type === 'sample_dependent' ? trainEmb.inputs : undefined },
-      { backend: opts.backend },
-    );
+    const fitted = await estimator.fit({ generations: trainEmb.generations, inputs: opts.type === 'sample_dependent' ? trainEmb.inputs : undefined }, { backend: opts.backend });
     const predicted = await fitted.predict({ inputs: testInputs, n }, { backend: opts.backend, onProgress: knnProgress });
     fitSeconds = (performance.now() - t0) / 1000;
     weights = predicted.weights;

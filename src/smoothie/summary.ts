@@ -50,14 +50,14 @@ function statsOf(weights: NdArray<Float64Array>, selected: Int32Array, m: number
   };
 }
 
-export function summariseSelection(
-  weights: NdArray<Float64Array>,
-  selected: Int32Array,
-  voters: readonly string[],
-  rows: readonly DatasetRow[],
-): SelectionSummary {
+export function summariseSelection(weights: NdArray<Float64Array>, selected: Int32Array, voters: readonly string[], rows: readonly DatasetRow[]): SelectionSummary {
   const m = voters.length;
-  const all = statsOf(weights, selected, m, Array.from({ length: selected.length }, (_, s) => s));
+  const all = statsOf(
+    weights,
+    selected,
+    m,
+    Array.from({ length: selected.length }, (_, s) => s),
+  );
   const field = groupField(rows);
   let byGroup: SelectionSummary['byGroup'];
   if (field) {

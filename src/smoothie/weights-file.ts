@@ -34,10 +34,7 @@ export async function computeWeightsFromFiles(o: WeightsFromFilesOptions): Promi
   if (params.type === 'sample_dependent' && (params.k as number) > 1 && !inputs) {
     throw new InvalidParameterError('inputEmbeddings', 'sample_dependent with k > 1 needs input embeddings');
   }
-  const fitted = await new Smoothie(params).fit(
-    { generations, inputs },
-    { backend: o.backend },
-  );
+  const fitted = await new Smoothie(params).fit({ generations, inputs }, { backend: o.backend });
   // Weights first, selections second: a reader that finds the selections also finds the weights.
   const arrow = o.out.endsWith('.arrow');
   const selectedFile = o.out.replace(/\.(npy|arrow)$/, arrow ? '.selected.arrow' : '.selected.npy');

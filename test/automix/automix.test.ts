@@ -57,7 +57,11 @@ describe('scoring and verification', () => {
     const t = await loadVerificationTemplate();
     const prompt = renderVerificationPrompt(t, { context: 'CTX', question: 'Q?', answer: '  A  ' });
     expect(prompt.split('---')).toHaveLength(5);
-    expect(prompt.endsWith('Context: CTX\n\nQuestion: Q?\n\nAI Generated Answer: A\n\nInstruction: Your task is to evaluate if the AI Generated Answer is correct, based on the provided context and question. Provide the judgement and reasoning for each case. Choose between Correct or Incorrect.\n\nEvaluation:')).toBe(true);
+    expect(
+      prompt.endsWith(
+        'Context: CTX\n\nQuestion: Q?\n\nAI Generated Answer: A\n\nInstruction: Your task is to evaluate if the AI Generated Answer is correct, based on the provided context and question. Provide the judgement and reasoning for each case. Choose between Correct or Incorrect.\n\nEvaluation:',
+      ),
+    ).toBe(true);
     expect((prompt.match(/The AI generated answer is Correct\./g) ?? []).length).toBe(2);
     expect((prompt.match(/The AI generated answer is Incorrect\./g) ?? []).length).toBe(2);
   });
@@ -125,7 +129,7 @@ describe('meta-verifiers on data with a known answer', () => {
     expect(evaluateAutomix(rows, { methods: ['POMDP'], seeds: 1 }).datasets[0].pomdpComparison).toBeUndefined();
   });
 
-  it("qasper: POMDP and Threshold escalate answers inside \"unanswerable'.\" whatever the verifier says (the reference's FixedAnswerRouting)", () => {
+  it('qasper: POMDP and Threshold escalate answers inside "unanswerable\'." whatever the verifier says (the reference\'s FixedAnswerRouting)', () => {
     const rows = synthetic(400, 6, () => 1).map((r, i) => ({ ...r, dataset: 'qasper', slmAnswer: i % 4 === 0 ? 'unanswerable' : 'an answer' }));
     const e = evaluateAutomix(rows, { methods: ['Threshold', 'SelfConsistency'], seeds: 1, trainSize: 200 });
     const test = rows.filter((r) => r.split === 'val');
@@ -161,7 +165,7 @@ describe('bad input', () => {
       });
   const write = (name: string, rows: Record<string, unknown>[]): string => {
     const file = path.join(dir, name);
-    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     return file;
   };
   const row = (i: number, extra: Record<string, unknown> = {}) => ({
@@ -235,7 +239,9 @@ describe('bad input', () => {
     const rows = Array.from({ length: 60 }, (_, i) => row(i));
     const file = write('cli.jsonl', rows);
     await cli().parseAsync(['automix', 'evaluate', '--data', file, '--quiet', '--out-dir', dir, '--seeds', '2', '--train-size', '20']);
-    const scores = JSON.parse(readFileSync(path.join(dir, 'automix_scores.json'), 'utf8')) as { datasets: { coqa: { methods: Record<string, { per_seed: unknown[] }>; train_ids: Record<string, string[]> } } };
+    const scores = JSON.parse(readFileSync(path.join(dir, 'automix_scores.json'), 'utf8')) as {
+      datasets: { coqa: { methods: Record<string, { per_seed: unknown[] }>; train_ids: Record<string, string[]> } };
+    };
     expect(Object.keys(scores.datasets.coqa.methods)).toEqual([...META_VERIFIERS]);
     expect(scores.datasets.coqa.methods.POMDP.per_seed).toHaveLength(2);
     expect(scores.datasets.coqa.train_ids['1']).toHaveLength(20);

@@ -36,7 +36,7 @@ describe('smoothie automix generate against local small/large models', () => {
       question: `what is item ${i}?`,
       output: `colour ${i}`,
     }));
-    writeFileSync(path.join(dir, 'questions.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'questions.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
   });
   afterAll(async () => {
     await server.close();

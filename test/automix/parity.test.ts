@@ -44,7 +44,10 @@ describe.skipIf(!dir.exists)('AutoMix parity with the reference (fixture synthqa
     train = rows.filter((r) => r.split === 'train');
     const byId = new Map(rows.map((r) => [r.id, r]));
     test = expected.test_ids.map((id) => byId.get(id)!);
-    thresholds = categoryThresholds(rows.map((r) => r.slmScore), rows.map((r) => r.llmScore));
+    thresholds = categoryThresholds(
+      rows.map((r) => r.slmScore),
+      rows.map((r) => r.llmScore),
+    );
   });
 
   it('categories: whole-file 10th percentiles and every row', () => {

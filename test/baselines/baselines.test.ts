@@ -211,12 +211,9 @@ describe('baseline commands on a dataset layout', () => {
   const out = (method: string): string => path.join(dir, 'results', 'synth', 'g', `${method}_test.json`);
 
   function writeSplit(split: 'train' | 'test', data: { rows: DatasetRow[]; table: CandidateTable }): void {
-    writeFileSync(path.join(dir, 'data', `ds_${split}.jsonl`), data.rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'data', `ds_${split}.jsonl`), `${data.rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     VOTERS.forEach((model, v) => {
-      writeFileSync(
-        path.join(dir, 'results', 'synth', 'model_gens', `${model}_${split}.json`),
-        JSON.stringify({ generations: data.table.texts.map((row) => row[v]) }),
-      );
+      writeFileSync(path.join(dir, 'results', 'synth', 'model_gens', `${model}_${split}.json`), JSON.stringify({ generations: data.table.texts.map((row) => row[v]) }));
     });
   }
 
@@ -273,12 +270,13 @@ describe('baseline commands on a dataset layout', () => {
     const saved = readFileSync(trainFile, 'utf8');
     try {
       rmSync(trainFile);
-      await expect(runBaselines('labeled_oracle', args())).rejects.toSatisfy(
-        (e: unknown) => UserInputError.isUserInputError(e) && (e as UserInputError).file === trainFile,
-      );
-      const rows = saved.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      await expect(runBaselines('labeled_oracle', args())).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && (e as UserInputError).file === trainFile);
+      const rows = saved
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       for (const r of rows) delete r.reference;
-      writeFileSync(trainFile, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      writeFileSync(trainFile, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
       await expect(runBaselines('labeled_knn', args({ embedder, backend }))).rejects.toSatisfy(
         (e: unknown) => UserInputError.isUserInputError(e) && (e as UserInputError).file === trainFile && (e as UserInputError).field === 'reference',
       );
@@ -307,10 +305,11 @@ describe('the yargs commands on the shipped demo', () => {
     await cli.parseAsync(['pick-longest', ...base]);
     await cli.parseAsync(['labeled-oracle', ...base, '--label-train-sample-size', '40']);
     await cli.parseAsync(['labeled-knn', ...base, '--embedder', 'hash', '--no-cache', '--backend', 'cpu', '--k', '10', '--trials', '2']);
-    const read = (m: string) => JSON.parse(readFileSync(path.join('results', 'demo', 'demo_ensemble', `${m}_test.json`), 'utf8')) as {
-      generations: unknown[];
-      meta: Record<string, unknown>;
-    };
+    const read = (m: string) =>
+      JSON.parse(readFileSync(path.join('results', 'demo', 'demo_ensemble', `${m}_test.json`), 'utf8')) as {
+        generations: unknown[];
+        meta: Record<string, unknown>;
+      };
     expect(read('pick_random').generations).toHaveLength(3);
     expect(read('pick_longest').generations).toHaveLength(360);
     const oracle = read('labeled_oracle');

@@ -9,12 +9,14 @@ const STATIC_IMPORT = /^\s*(?:import|export)\s+(?:[^'";]*?\s+from\s+)?['"](\.{1,
 
 /** module → the modules it imports (relative specifiers, `.js` mapped to the `.ts` source). */
 function importGraph(dir: string): Map<string, string[]> {
-  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
   return new Map(files.map((f) => [f, [...readFileSync(f, 'utf8').matchAll(STATIC_IMPORT)].map((m) => path.resolve(path.dirname(f), m[1]).replace(/\.js$/, '.ts'))]));
 }
 
 /** Every cycle a depth-first walk meets, each as the modules around it. */
-export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
   const cycles: string[][] = [];
@@ -34,8 +36,24 @@ export function importCycles(graph: ReadonlyMap<string, readonly string[]>): str
 
 describe('import cycles', () => {
   it('the walk finds a cycle when there is one (a → b → c → a) and none in a tree', () => {
-    expect(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
-    expect(importCycles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
+    expect(
+      importCycles(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('src/ has none', () => {

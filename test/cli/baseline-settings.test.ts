@@ -37,7 +37,21 @@ describe('baseline reruns compare the recorded settings', () => {
 
   it('smoothie run with another seed or --robust is recomputed, not skipped', () => {
     const ws = demoWorkspace();
-    const base = ['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--model-group', 'demo_ensemble', '--type', 'sample_independent', '--embedder', 'hash', '--cache-dir', '.cache', '--json'];
+    const base = [
+      'run',
+      '--dataset-config',
+      'dataset_configs/demo.yaml',
+      '--multi-model',
+      '--model-group',
+      'demo_ensemble',
+      '--type',
+      'sample_independent',
+      '--embedder',
+      'hash',
+      '--cache-dir',
+      '.cache',
+      '--json',
+    ];
     expect(smoothie(base, ws).code).toBe(0);
     const robust = JSON.parse(smoothie([...base, '--robust'], ws).stdout) as { skipped: boolean; replaced: string }[];
     expect(robust[0]).toMatchObject({ skipped: false, replaced: 'robust false → true' });

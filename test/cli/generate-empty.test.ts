@@ -46,7 +46,10 @@ describe('generate: answers without content, and retries without listener warnin
     writeFileSync(path.join(dir, 'models.yaml'), models(filtered));
     const r = await run([...BASE, '--limit', '2', '--cache-file', 'c2.jsonl', '--allow-empty', '--json'], dir);
     expect(r.code, r.stderr).toBe(0);
-    const lines = readFileSync(path.join(dir, 'c2.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { texts: string[]; finish_reasons: string[] });
+    const lines = readFileSync(path.join(dir, 'c2.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { texts: string[]; finish_reasons: string[] });
     const empty = lines.filter((l) => l.texts[0] === '');
     expect(empty.length).toBe(5);
     for (const l of empty) expect(l.finish_reasons).toEqual(['content_filter']);

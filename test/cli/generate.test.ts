@@ -54,7 +54,10 @@ describe('smoothie generate against a local OpenAI-compatible server', () => {
 
     const full = await smoothieAsync([...base, '--quiet'], dir, env);
     expect(full.code, full.stderr).toBe(0);
-    const rows = readFileSync(path.join(dir, 'results/datasets/demo_test.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { multi_model_prompt: string });
+    const rows = readFileSync(path.join(dir, 'results/datasets/demo_test.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { multi_model_prompt: string });
     // One call per distinct prompt and model (repeated questions share a call); the limited ones came from the cache.
     const distinct = new Set(rows.map((r) => r.multi_model_prompt)).size;
     expect(server.received).toHaveLength(5 * distinct);
@@ -67,7 +70,10 @@ describe('smoothie generate against a local OpenAI-compatible server', () => {
     expect(server.received).toHaveLength(5 * distinct);
 
     // The files are what smoothie run reads.
-    const run = await smoothieAsync(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--results-dir', 'gen', '--type', 'sample_independent', '--embedder', 'hash', '--quiet'], dir);
+    const run = await smoothieAsync(
+      ['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--results-dir', 'gen', '--type', 'sample_independent', '--embedder', 'hash', '--quiet'],
+      dir,
+    );
     expect(run.code, run.stderr).toBe(0);
   });
 

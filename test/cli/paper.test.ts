@@ -15,11 +15,28 @@ import { expectOneLineError, smoothie } from './helpers.js';
 let work: string;
 let data: string;
 
-interface Cell { row: string; column: string; ours: number | null; published: number | null; diff: number | null }
-interface TableJson { id: string; cells: Cell[]; parity: { folder: string; compared: number; maxAbsDiff: number }[]; notes: string[]; figures: string[]; files: { markdown: string; latex: string; json: string; figures: string[] } }
+interface Cell {
+  row: string;
+  column: string;
+  ours: number | null;
+  published: number | null;
+  diff: number | null;
+}
+interface TableJson {
+  id: string;
+  cells: Cell[];
+  parity: { folder: string; compared: number; maxAbsDiff: number }[];
+  notes: string[];
+  figures: string[];
+  files: { markdown: string; latex: string; json: string; figures: string[] };
+}
 
 const readJson = (f: string): unknown => JSON.parse(readFileSync(f, 'utf8'));
-const readJsonl = (f: string): Record<string, unknown>[] => readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const readJsonl = (f: string): Record<string, unknown>[] =>
+  readFileSync(f, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** The accuracy metrics of Dist-Acc, written out independently: the reference (or an alias) appears in the answer. */
 function accuracy(row: Record<string, unknown>, text: string): number {
@@ -38,7 +55,10 @@ beforeAll(() => {
   const folder = path.join(data, 'multi_model_results', 'acc_group', '3b_ensemble');
   const gens = GROUPS['3b_ensemble'].map((m) => (readJson(path.join(data, 'multi_model_results', 'acc_group', 'model_gens', `${m}_test.json`)) as { generations: string[] }).generations);
   const picked = rows.map((_, s) => gens[s % gens.length][s]);
-  writeFileSync(path.join(folder, 'smoothie_sample_dependent_test_time_1_all-mpnet-base-v2_test.json'), JSON.stringify({ generations: picked, smoothie_weights: rows.map(() => [NaN]) }).replace(/null/g, 'NaN'));
+  writeFileSync(
+    path.join(folder, 'smoothie_sample_dependent_test_time_1_all-mpnet-base-v2_test.json'),
+    JSON.stringify({ generations: picked, smoothie_weights: rows.map(() => [NaN]) }).replace(/null/g, 'NaN'),
+  );
   const mean = (texts: string[]): number => texts.reduce((a, t, s) => a + accuracy(rows[s], t), 0) / texts.length;
   const pairRm = (readJson(path.join(folder, 'pair_rm_test.json')) as { generations: string[] }).generations;
   writeFileSync(

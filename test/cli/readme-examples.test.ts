@@ -13,7 +13,10 @@ const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 function readmeCommand(start: string): string[] {
   const line = README.split('\n').find((l) => l.startsWith(start));
   if (line === undefined) throw new Error(`the README has no line starting with: ${start}`);
-  return line.replace(/^npx smoothie /, '').replace(/\s*&$/, '').split(/\s+/);
+  return line
+    .replace(/^npx smoothie /, '')
+    .replace(/\s*&$/, '')
+    .split(/\s+/);
 }
 
 describe("the README's examples, from a clone", () => {

@@ -24,7 +24,9 @@ describe('smoothie run on the shipped demo', () => {
   it('local Smoothie prefers each category’s specialist; global prefers the generalist', () => {
     const local = smoothie([...DEMO_RUN, '--type', 'sample_dependent', '--k', '20', '--embedder', 'hash', '--json'], dir);
     expect(local.code, local.stderr).toBe(0);
-    const [summary] = JSON.parse(local.stdout) as [{ output_file: string; plot_file: string; fit_seconds: number; knn: string; summary: { byGroup: { field: string; groups: Record<string, { selectionShare: number[] }> } } }];
+    const [summary] = JSON.parse(local.stdout) as [
+      { output_file: string; plot_file: string; fit_seconds: number; knn: string; summary: { byGroup: { field: string; groups: Record<string, { selectionShare: number[] }> } } },
+    ];
     expect(summary.knn).toBe('exact');
     expect(readFileSync(path.join(dir, summary.plot_file), 'utf8')).toMatch(/^<svg[\s\S]*calc-7b[\s\S]*<\/svg>\n$/);
     expect(summary.fit_seconds).toBeGreaterThan(0);
@@ -61,7 +63,11 @@ describe('smoothie run on the shipped demo', () => {
     // A rerun reads every vector from the embedding cache: its append-only files do not grow.
     const cacheBytes = (): Record<string, number> => {
       const root = path.join(dir, '.smoothie-cache');
-      return Object.fromEntries(readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [path.join(e.parentPath, e.name), statSync(path.join(e.parentPath, e.name)).size]));
+      return Object.fromEntries(
+        readdirSync(root, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => [path.join(e.parentPath, e.name), statSync(path.join(e.parentPath, e.name)).size]),
+      );
     };
     const before = cacheBytes();
     expect(Object.keys(before).length).toBeGreaterThan(0);
@@ -182,7 +188,10 @@ describe('bad input: one line naming file/row/field, exit 2, no output file', ()
   });
 
   it('fewer than two voters is an error; two voters warn that weights are undefined', () => {
-    writeFileSync(path.join(dir, 'dataset_configs/model_groups.yaml'), 'groups:\n  solo: [calc-7b]\n  duo: [calc-7b, atlas-7b]\n  demo_ensemble: [calc-7b, atlas-7b, lexi-7b, generalist-7b, rambler-3b]\n');
+    writeFileSync(
+      path.join(dir, 'dataset_configs/model_groups.yaml'),
+      'groups:\n  solo: [calc-7b]\n  duo: [calc-7b, atlas-7b]\n  demo_ensemble: [calc-7b, atlas-7b, lexi-7b, generalist-7b, rambler-3b]\n',
+    );
     const base = ['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--embedder', 'hash', '--type', 'sample_independent'];
     expectOneLineError(smoothie([...base, '--model-group', 'solo'], dir), 'at least 2 voters');
     const duo = smoothie([...base, '--model-group', 'duo'], dir);
@@ -193,7 +202,11 @@ describe('bad input: one line naming file/row/field, exit 2, no output file', ()
   it('unknown embedder, backend, model group; missing files; conflicting modes', () => {
     expectOneLineError(smoothie([...DEMO_RUN, '--embedder', 'bert', '--type', 'sample_independent'], dir), "unknown embedder 'bert'");
     expectOneLineError(smoothie([...DEMO_RUN, '--embedder', 'hash', '--backend', 'tpu', '--type', 'sample_independent'], dir), 'backend');
-    expectOneLineError(smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--model-group', 'nope', '--embedder', 'hash', '--type', 'sample_independent'], dir), "unknown model group 'nope'", 'demo_ensemble');
+    expectOneLineError(
+      smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--model-group', 'nope', '--embedder', 'hash', '--type', 'sample_independent'], dir),
+      "unknown model group 'nope'",
+      'demo_ensemble',
+    );
     expectOneLineError(smoothie(['run', '--dataset-config', 'dataset_configs/missing.yaml', '--multi-model', '--type', 'sample_independent'], dir), 'missing.yaml', 'not found');
     expectOneLineError(run('--generation-embeddings', 'nothere.npy'), 'nothere.npy');
     expectOneLineError(smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--multi-prompt', '--model', 'x', '--type', 'sample_independent'], dir), '--multi-model');
@@ -218,7 +231,10 @@ describe('multi-prompt and Arrow embeddings', () => {
     const cols = models.map((m) => (JSON.parse(readFileSync(path.join(dir, `results/demo/model_gens/${m}_test.json`), 'utf8')) as { generations: string[] }).generations);
     mkdirSync(path.join(dir, 'results/demo/one-model'), { recursive: true });
     writeFileSync(path.join(dir, 'results/demo/one-model/individual_test.json'), JSON.stringify({ generations: cols[0].map((_, s) => cols.map((c) => c[s])) }));
-    const r = smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--model', 'one-model', '--multi-prompt', '--type', 'sample_dependent', '--k', '20', '--embedder', 'hash', '--json'], dir);
+    const r = smoothie(
+      ['run', '--dataset-config', 'dataset_configs/demo.yaml', '--model', 'one-model', '--multi-prompt', '--type', 'sample_dependent', '--k', '20', '--embedder', 'hash', '--json'],
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout)[0] as { output_file: string; voters: string[]; summary: { byGroup: { groups: Record<string, { selectionShare: number[] }> } } };
     expect(s.output_file).toBe(path.join('results', 'demo', 'one-model', 'smoothie_sample_dependent_test_time_20_hash-1024_test.json'));
@@ -313,15 +329,19 @@ describe('evaluate and baselines on bad input: one line, non-zero exit, nothing 
   });
 
   it('unknown task names the file, row and field', () => {
-    withEdited('results/datasets/demo_test.jsonl', (t) => t.replace('"task_name": "demo"', '"task_name": "poetry"').replace('"task_name":"demo"', '"task_name":"poetry"'), () => {
-      expectOneLineError(smoothie(['evaluate', ...base], dir), 'demo_test.jsonl', 'row 1', "field 'task_name'", "no metric known for task 'poetry'");
-    });
+    withEdited(
+      'results/datasets/demo_test.jsonl',
+      (t) => t.replace('"task_name": "demo"', '"task_name": "poetry"').replace('"task_name":"demo"', '"task_name":"poetry"'),
+      () => {
+        expectOneLineError(smoothie(['evaluate', ...base], dir), 'demo_test.jsonl', 'row 1', "field 'task_name'", "no metric known for task 'poetry'");
+      },
+    );
     expect(written()).toEqual([]);
   });
 
   it('references missing for a labelled baseline, or for evaluate', () => {
     const dropReferences = (t: string): string =>
-      t
+      `${t
         .trimEnd()
         .split('\n')
         .map((line) => {
@@ -329,7 +349,7 @@ describe('evaluate and baselines on bad input: one line, non-zero exit, nothing 
           delete row.reference;
           return JSON.stringify(row);
         })
-        .join('\n') + '\n';
+        .join('\n')}\n`;
     withEdited('results/datasets/demo_train.jsonl', dropReferences, () => {
       expectOneLineError(smoothie(['labeled-oracle', ...base], dir), 'demo_train.jsonl', "field 'reference'");
     });
@@ -340,9 +360,13 @@ describe('evaluate and baselines on bad input: one line, non-zero exit, nothing 
   });
 
   it('train split absent', () => {
-    withEdited('results/datasets/demo_train.jsonl', () => undefined, () => {
-      expectOneLineError(smoothie(['labeled-knn', ...base, '--embedder', 'hash'], dir), 'demo_train.jsonl');
-    });
+    withEdited(
+      'results/datasets/demo_train.jsonl',
+      () => undefined,
+      () => {
+        expectOneLineError(smoothie(['labeled-knn', ...base, '--embedder', 'hash'], dir), 'demo_train.jsonl');
+      },
+    );
     expect(written()).toEqual([]);
   });
 

@@ -34,7 +34,17 @@ describe('write-side failures', () => {
     const emb = path.join(ws, 'results/demo/demo_ensemble/embeddings');
     mkdirSync(path.join(ws, 'W.npy'));
     const r = smoothie(
-      ['weights', '--input-embeddings', path.join(emb, 'hash-1024_test_inputs.npy'), '--generation-embeddings', path.join(emb, 'hash-1024_test_generations.npy'), '--type', 'sample_independent', '--out', 'W.npy'],
+      [
+        'weights',
+        '--input-embeddings',
+        path.join(emb, 'hash-1024_test_inputs.npy'),
+        '--generation-embeddings',
+        path.join(emb, 'hash-1024_test_generations.npy'),
+        '--type',
+        'sample_independent',
+        '--out',
+        'W.npy',
+      ],
       ws,
     );
     expectOneLineError(r, 'W.npy', 'is a directory');
@@ -48,13 +58,48 @@ describe('write-side failures', () => {
 
   it('an unusable cache folder: one line naming it, exit 2', () => {
     writeFileSync(path.join(ws, 'cachefile'), 'x');
-    const r = smoothie(['run', '--dataset-config', 'dataset_configs/demo.yaml', '--model-group', 'demo_ensemble', '--multi-model', '--type', 'sample_independent', '--embedder', 'hash', '--cache-dir', 'cachefile/sub', '--redo', '--quiet'], ws);
+    const r = smoothie(
+      [
+        'run',
+        '--dataset-config',
+        'dataset_configs/demo.yaml',
+        '--model-group',
+        'demo_ensemble',
+        '--multi-model',
+        '--type',
+        'sample_independent',
+        '--embedder',
+        'hash',
+        '--cache-dir',
+        'cachefile/sub',
+        '--redo',
+        '--quiet',
+      ],
+      ws,
+    );
     expectOneLineError(r, 'cachefile');
   });
 
   it('the generation cache on an unwritable path: one line, exit 2', () => {
     writeFileSync(path.join(ws, 'models.yaml'), 'models:\n  calc-7b: {base_url: "http://127.0.0.1:9/v1", model: calc}\n');
-    const r = smoothie(['generate', '--dataset-config', 'dataset_configs/demo.yaml', '--model', 'calc-7b', '--multi-prompt', '--models', 'models.yaml', '--cache-file', 'afile/generations.jsonl', '--limit', '1', '--quiet'], ws);
+    const r = smoothie(
+      [
+        'generate',
+        '--dataset-config',
+        'dataset_configs/demo.yaml',
+        '--model',
+        'calc-7b',
+        '--multi-prompt',
+        '--models',
+        'models.yaml',
+        '--cache-file',
+        'afile/generations.jsonl',
+        '--limit',
+        '1',
+        '--quiet',
+      ],
+      ws,
+    );
     expectOneLineError(r, 'afile');
   });
 
@@ -89,7 +134,9 @@ describe('write-side failures', () => {
 
 function readdirTmp(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return spawnSync('ls', ['-A', dir], { encoding: 'utf8' }).stdout.split('\n').filter((f) => f.endsWith('.tmp'));
+  return spawnSync('ls', ['-A', dir], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((f) => f.endsWith('.tmp'));
 }
 
 describe('ensemble search --out in a folder that does not exist yet', () => {
@@ -105,7 +152,11 @@ describe('ensemble search --out in a folder that does not exist yet', () => {
     writeFileSync(path.join(dir, 'dev.jsonl'), `${JSON.stringify({ question: 'What is 2 + 2?', answer: '#### 4' })}\n`);
     writeFileSync(path.join(dir, 'models.yaml'), `models:\n  a: {base_url: "${server.baseUrl}", model: a}\n`);
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'ensemble', 'search', '--space', 'space.json', '--dev', 'dev.jsonl', '--budget', '2', '--method', 'random', '--out', 'dir/missing/x.json', '--quiet'], { cwd: dir });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'ensemble', 'search', '--space', 'space.json', '--dev', 'dev.jsonl', '--budget', '2', '--method', 'random', '--out', 'dir/missing/x.json', '--quiet'],
+        { cwd: dir },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('exit', (code) => resolve({ code, stderr }));

@@ -12,9 +12,7 @@ describe('NumpyRandomState equals numpy.random.RandomState', () => {
 
   it('permutation', () => {
     expect(new NumpyRandomState(42).permutation(10)).toEqual([8, 1, 5, 0, 7, 2, 9, 4, 3, 6]);
-    expect(new NumpyRandomState(0).permutation(3000).slice(0, 20)).toEqual([
-      311, 1025, 1587, 2941, 2980, 2078, 2281, 720, 1537, 2493, 1716, 536, 298, 104, 1649, 2299, 1109, 899, 461, 2590,
-    ]);
+    expect(new NumpyRandomState(0).permutation(3000).slice(0, 20)).toEqual([311, 1025, 1587, 2941, 2980, 2078, 2281, 720, 1537, 2493, 1716, 536, 298, 104, 1649, 2299, 1109, 899, 461, 2590]);
     expect(new NumpyRandomState(7).permutation(100000).slice(-5)).toEqual([53459, 10742, 49689, 58564, 61615]);
     expect(new NumpyRandomState(2 ** 32 - 1).permutation(17)).toEqual([8, 1, 5, 14, 10, 15, 16, 13, 11, 9, 6, 0, 4, 7, 12, 2, 3]);
   });

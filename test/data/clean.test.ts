@@ -7,7 +7,10 @@ const cases = fixture('metrics', 'clean_generation_cases.jsonl');
 
 describe.skipIf(!cases.exists)('cleanGeneration matches the reference clean_generation', () => {
   const rows = cases.exists
-    ? readFileSync(cases.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; input: string; output: string })
+    ? readFileSync(cases.path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { id: string; input: string; output: string })
     : [];
   it.each(rows.map((r) => [r.id, r] as const))('%s', (_id, r) => {
     expect(cleanGeneration(r.input)).toBe(r.output);

@@ -47,9 +47,7 @@ describe('dataset configs', () => {
     expect(modelGenerationsPath(dirs, cfg, 'a', 'train')).toBe(path.join('res', 'acc_group', 'model_gens', 'a_train.json'));
     expect(promptGenerationsPath(dirs, cfg, 'a', 'test')).toBe(path.join('res', 'acc_group', 'a', 'individual_test.json'));
     expect(methodDir(dirs, cfg, { kind: 'multi-model', group: 'g3' })).toBe(path.join('res', 'acc_group', 'g3'));
-    expect(smoothieFileName({ type: 'sample_dependent', regime: 'test_time', k: 1, embedder: 'all-mpnet-base-v2' })).toBe(
-      'smoothie_sample_dependent_test_time_1_all-mpnet-base-v2_test.json',
-    );
+    expect(smoothieFileName({ type: 'sample_dependent', regime: 'test_time', k: 1, embedder: 'all-mpnet-base-v2' })).toBe('smoothie_sample_dependent_test_time_1_all-mpnet-base-v2_test.json');
     expect(smoothieFileName({ type: 'sample_independent', regime: 'train_time', embedder: 'transformers:Xenova/all-mpnet-base-v2' })).toBe(
       'smoothie_sample_independent_train_time_transformers-Xenova-all-mpnet-base-v2_test.json',
     );

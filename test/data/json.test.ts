@@ -135,7 +135,10 @@ describe('strict writing', () => {
 describe('JSON Lines', () => {
   it('round-trips rows, skipping blank lines, with their line numbers', async () => {
     const file = path.join(tmp(), 'd.jsonl');
-    await writeJsonl(file, [{ idx: 0, w: NaN }, { idx: 1, s: 'a\nb' }]);
+    await writeJsonl(file, [
+      { idx: 0, w: NaN },
+      { idx: 1, s: 'a\nb' },
+    ]);
     expect(readFileSync(file, 'utf8')).toBe('{"idx":0,"w":null}\n{"idx":1,"s":"a\\nb"}\n');
     writeFileSync(file, '{"a": 1}\r\n\n  \n{"a": NaN}\n');
     const rows = await readJsonl(file);

@@ -16,14 +16,15 @@ import { metricForTask } from '../../src/metrics/registry.js';
 import { expectOneLineError, smoothie } from '../cli/helpers.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
-const isUserError = (fragments: (string | RegExp)[], details: Partial<Pick<UserInputError, 'file' | 'field' | 'row'>> = {}) => (e: unknown): boolean => {
-  if (!UserInputError.isUserInputError(e)) return false;
-  for (const [k, v] of Object.entries(details)) if ((e as unknown as Record<string, unknown>)[k] !== v) return false;
-  return fragments.every((f) => (typeof f === 'string' ? e.message.includes(f) : f.test(e.message)));
-};
+const isUserError =
+  (fragments: (string | RegExp)[], details: Partial<Pick<UserInputError, 'file' | 'field' | 'row'>> = {}) =>
+  (e: unknown): boolean => {
+    if (!UserInputError.isUserInputError(e)) return false;
+    for (const [k, v] of Object.entries(details)) if ((e as unknown as Record<string, unknown>)[k] !== v) return false;
+    return fragments.every((f) => (typeof f === 'string' ? e.message.includes(f) : f.test(e.message)));
+  };
 
-const parquet = (rows: Record<string, unknown>[]): Uint8Array =>
-  new Uint8Array(parquetWriteBuffer({ columnData: Object.keys(rows[0]).map((name) => ({ name, data: rows.map((r) => r[name]) })) }));
+const parquet = (rows: Record<string, unknown>[]): Uint8Array => new Uint8Array(parquetWriteBuffer({ columnData: Object.keys(rows[0]).map((name) => ({ name, data: rows.map((r) => r[name]) })) }));
 
 function sourceRows(n: number, offset = 0): Record<string, unknown>[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -77,12 +78,9 @@ describe('make-dataset from local files', () => {
     writeFileSync(path.join(dir, 'templates', 'qa_mm.txt'), 'Question: {question}\nAnswer:');
     writeFileSync(path.join(dir, 'templates', 'qa_mp.json'), JSON.stringify(['Q: {question}\nA:', '{question} =']));
     const rows = sourceRows(10);
-    writeFileSync(path.join(dir, 'data', 'train.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'data', 'train.jsonl'), `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
     writeFileSync(path.join(dir, 'data', 'test.json'), JSON.stringify(sourceRows(3, 100)));
-    writeFileSync(
-      path.join(dir, 'data', 'flat.csv'),
-      'question,reference,category\n"what, with a comma?",yes,even\n"a ""quoted"" one",no,odd\n',
-    );
+    writeFileSync(path.join(dir, 'data', 'flat.csv'), 'question,reference,category\n"what, with a comma?",yes,even\n"a ""quoted"" one",no,odd\n');
     writeFileSync(path.join(dir, 'data', 'rows.parquet'), parquet(rows));
     const arrow = tableFromArrays({ question: ['q0', 'q1', 'q2'], reference: ['r0', 'r1', 'r2'], category: ['even', 'odd', 'even'] });
     writeFileSync(path.join(dir, 'data', 'rows.arrow'), tableToIPC(arrow, 'file'));
@@ -106,7 +104,11 @@ describe('make-dataset from local files', () => {
       category: 'even',
     });
     // test_size 0 keeps every row in source order
-    expect(built.test.rows.map((r) => [r.idx, r.embedding_input])).toEqual([[0, 'question 100'], [1, 'question 101'], [2, 'question 102']]);
+    expect(built.test.rows.map((r) => [r.idx, r.embedding_input])).toEqual([
+      [0, 'question 100'],
+      [1, 'question 101'],
+      [2, 'question 102'],
+    ]);
     expect(built.train.tasks).toEqual([{ task: 'qa', sourceRows: 10, kept: 4, clipped: false }]);
     const other = await buildDataset(config, { ...options(), seed: 7 });
     expect(other.train.rows.map((r) => r.embedding_input)).not.toEqual(built.train.rows.map((r) => r.embedding_input));
@@ -115,14 +117,25 @@ describe('make-dataset from local files', () => {
   it('reads csv, parquet and arrow sources; row ranges; a size above the rows keeps them all', async () => {
     const flat = { fields: { question: 'question' }, embedding_input: 'question', reference: 'reference' };
     const csv = await loadDatasetConfig(
-      configFile('csv', { dataset: 'csv', multi_model_prompt_template: 'qa_mm', train_size: 50, source: { train: { from: '../data/flat.csv' }, test: { from: '../data/rows.arrow', rows: { start: 1 } }, ...flat } }),
+      configFile('csv', {
+        dataset: 'csv',
+        multi_model_prompt_template: 'qa_mm',
+        train_size: 50,
+        source: { train: { from: '../data/flat.csv' }, test: { from: '../data/rows.arrow', rows: { start: 1 } }, ...flat },
+      }),
     );
     const built = await buildDataset(csv, options());
     expect(built.train.rows.map((r) => r.embedding_input).sort()).toEqual(['a "quoted" one', 'what, with a comma?']);
     expect(built.train.tasks[0].clipped).toBe(true);
     expect(built.test.rows.map((r) => r.reference)).toEqual(['r1', 'r2']);
     const pq = await loadDatasetConfig(
-      configFile('pq', task('pq', '../data/rows.parquet', '../data/rows.parquet', { train_size: 0, source: { ...task('pq', '', '').source, train: { from: '../data/rows.parquet', rows: { end: '50%' } }, test: { from: '../data/rows.parquet', rows: { start: '50%', end: -1 } } } })),
+      configFile(
+        'pq',
+        task('pq', '../data/rows.parquet', '../data/rows.parquet', {
+          train_size: 0,
+          source: { ...task('pq', '', '').source, train: { from: '../data/rows.parquet', rows: { end: '50%' } }, test: { from: '../data/rows.parquet', rows: { start: '50%', end: -1 } } },
+        }),
+      ),
     );
     const p = await buildDataset(pq, options());
     expect(p.train.rows.map((r) => r.embedding_input)).toEqual(['question 0', 'question 1', 'question 2', 'question 3', 'question 4']);
@@ -137,7 +150,10 @@ describe('make-dataset from local files', () => {
     const dirs = { dataDir: path.join(dir, 'out'), resultsDir: path.join(dir, 'results') };
     const first = await makeDataset(group, dirs, options());
     expect(first.skipped).toBe(false);
-    const lines = readFileSync(first.files.train, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { idx: number; task_name: string });
+    const lines = readFileSync(first.files.train, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { idx: number; task_name: string });
     expect(lines.map((r) => r.idx)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(lines.map((r) => r.task_name)).toEqual(['t1', 't1', 't1', 't1', 't2', 't2']);
     expect(readFileSync(first.files.test, 'utf8').trimEnd().split('\n')).toHaveLength(6);
@@ -166,11 +182,11 @@ describe('make-dataset from local files', () => {
     await expect(load('b2', { ...base, source: { ...base.source, fields: {} } })).rejects.toSatisfy(isUserError(['placeholder {question} has no value']));
     await expect(load('b3', { ...base, multi_model_prompt_template: 'nope' })).rejects.toSatisfy(isUserError(['file not found'], { file: path.join(dir, 'templates', 'nope.txt') }));
     await expect(load('b4', { ...base, source: { ...base.source, train: { from: '../data/x.xlsx' } } })).rejects.toSatisfy(isUserError(["unknown table format '.xlsx'"]));
-    await expect(load('b5', { ...base, source: { ...base.source, embedding_input: 'answer.aliases' } })).rejects.toSatisfy(isUserError(['a list (add transform: join_lines)'], { field: 'embedding_input' }));
-    await expect(load('b6', { dataset: 'x' })).rejects.toSatisfy(isUserError(['has no source:'], { field: 'source' }));
-    await expect(loadDatasetConfig(configFile('b7', { ...base, source: { ...base.source, reference: { column: 'x', transform: 'upper' } } }))).rejects.toSatisfy(
-      isUserError([/source\.reference/]),
+    await expect(load('b5', { ...base, source: { ...base.source, embedding_input: 'answer.aliases' } })).rejects.toSatisfy(
+      isUserError(['a list (add transform: join_lines)'], { field: 'embedding_input' }),
     );
+    await expect(load('b6', { dataset: 'x' })).rejects.toSatisfy(isUserError(['has no source:'], { field: 'source' }));
+    await expect(loadDatasetConfig(configFile('b7', { ...base, source: { ...base.source, reference: { column: 'x', transform: 'upper' } } }))).rejects.toSatisfy(isUserError([/source\.reference/]));
   });
 });
 
@@ -195,7 +211,6 @@ function fakeHub(tables: Record<string, Uint8Array>): Promise<{ server: Server; 
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests })));
 }
-
 
 /** Rows shaped like each paper dataset's Hugging Face columns (the structure the shipped configs read). */
 function paperRows(dataset: string, n: number): Record<string, unknown>[] {
@@ -252,7 +267,10 @@ describe('the shipped paper configs', () => {
     for (const name of configs) {
       const task = (await loadDatasetConfig(path.join(REPO_ROOT, 'dataset_configs', `${name}.yaml`))).tasks[0];
       const templatesDir = path.join(REPO_ROOT, 'prompt_templates');
-      const templates = [await loadSingleTemplate(templatesDir, task.multi_model_prompt_template!), ...(task.multi_prompt_template ? await loadTemplateList(templatesDir, task.multi_prompt_template) : [])];
+      const templates = [
+        await loadSingleTemplate(templatesDir, task.multi_model_prompt_template!),
+        ...(task.multi_prompt_template ? await loadTemplateList(templatesDir, task.multi_prompt_template) : []),
+      ];
       for (const t of templates) for (const p of t.placeholders) expect(Object.keys(task.source!.fields), `${t.file}: {${p}}`).toContain(p);
     }
   });
@@ -268,7 +286,11 @@ describe('the shipped paper configs', () => {
       ['trivia_qa', 120, 120, true],
       ['definition_extraction', 100, 100, false],
     ]);
-    expect(built.test.tasks.map((t) => [t.task, t.sourceRows, t.kept])).toEqual([['squad', 600, 600], ['trivia_qa', 1200, 1000], ['definition_extraction', 1100, 1100]]);
+    expect(built.test.tasks.map((t) => [t.task, t.sourceRows, t.kept])).toEqual([
+      ['squad', 600, 600],
+      ['trivia_qa', 1200, 1000],
+      ['definition_extraction', 1100, 1100],
+    ]);
     expect(built.train.rows.map((r) => r.idx)).toEqual(built.train.rows.map((_, i) => i));
     expect([...new Set(built.test.rows.map((r) => metricForTask(r.task_name).name))]).toEqual(['squad_acc', 'trivia_qa_acc', 'definition_extraction_acc']);
     const trivia = built.train.rows.find((r) => r.task_name === 'trivia_qa')!;
@@ -305,7 +327,7 @@ describe('the shipped paper configs', () => {
     );
     expect(existsSync(path.join(dir, 'none', 'hf', 'EdinburghNLP__xsum', 'default', 'train', 'complete.json'))).toBe(false);
     await expect(
-      buildDataset(xsum, { templatesDir: path.join(REPO_ROOT, 'prompt_templates'), cacheDir: path.join(dir, 'none'), hf: { endpoint: hub.endpoint.replace(/\d+$/, (p) => p) + '/missing' } }),
+      buildDataset(xsum, { templatesDir: path.join(REPO_ROOT, 'prompt_templates'), cacheDir: path.join(dir, 'none'), hf: { endpoint: `${hub.endpoint.replace(/\d+$/, (p) => p)}/missing` } }),
     ).rejects.toSatisfy(isUserError(['HTTP 404']));
   });
 });

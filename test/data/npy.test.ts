@@ -18,7 +18,7 @@ function numpyHeader(dict: string, headerLength: number): string {
 function withHeader(bytes: Uint8Array, dict: string, swapItemSize = 0): Uint8Array {
   const out = bytes.slice();
   const length = out[8] | (out[9] << 8);
-  out.set(Buffer.from(dict.padEnd(length - 1, ' ') + '\n', 'latin1'), 10);
+  out.set(Buffer.from(`${dict.padEnd(length - 1, ' ')}\n`, 'latin1'), 10);
   if (swapItemSize > 1) for (let o = 10 + length; o < out.length; o += swapItemSize) out.subarray(o, o + swapItemSize).reverse();
   return out;
 }
@@ -97,7 +97,10 @@ describe('npy reading', () => {
       bytes.set(header, 12);
       bytes.set(base.subarray(128), 128);
       const a = parseNpy(bytes, 'v.npy');
-      expect([a.shape, Array.from(a.data as Float64Array)]).toEqual([[2, 2], [1, 2, 3, 4]]);
+      expect([a.shape, Array.from(a.data as Float64Array)]).toEqual([
+        [2, 2],
+        [1, 2, 3, 4],
+      ]);
     }
   });
 
@@ -133,9 +136,7 @@ describe('npy reading', () => {
   });
 
   it('rejects truncated files with expected vs actual bytes', () => {
-    expect(() => parseNpy(base.subarray(0, 150), 't.npy')).toThrow(
-      /^t\.npy: truncated: shape \(2, 2\) of '<f8' needs 32 data bytes, the file has 22$/,
-    );
+    expect(() => parseNpy(base.subarray(0, 150), 't.npy')).toThrow(/^t\.npy: truncated: shape \(2, 2\) of '<f8' needs 32 data bytes, the file has 22$/);
     expect(() => parseNpy(base.subarray(0, 60), 't.npy')).toThrow(/^t\.npy: truncated: the header needs 128 bytes, the file has 60$/);
   });
 
@@ -179,7 +180,10 @@ describe.skipIf(!haveFixtures)('npy files written by NumPy (../shared fixtures)'
   const json = (name: string): Record<string, unknown> => JSON.parse(readFileSync(fixture(name), 'utf8')) as Record<string, unknown>;
 
   it('reads X (200, 32) <f4 and G (200, 5, 32) <f4, and writes them back byte for byte', async () => {
-    for (const [name, shape] of [['X.npy', [200, 32]], ['G.npy', [200, 5, 32]]] as const) {
+    for (const [name, shape] of [
+      ['X.npy', [200, 32]],
+      ['G.npy', [200, 5, 32]],
+    ] as const) {
       const original = readFileSync(fixture(name));
       const a = await readNpy(fixture(name));
       expect([a.dtype, a.shape]).toEqual(['<f4', shape]);

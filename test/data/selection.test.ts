@@ -17,10 +17,22 @@ describe('selection files', () => {
 
   it('round-trips ours, undefined weights as null, and names the bad field', async () => {
     const file = path.join(tmp(), 'sel.json');
-    await writeSelectionFile(file, { generations: ['a', 'b'], smoothie_weights: [[NaN, 1], [0.5, 0.5]], selected: [0, 0], voters: ['x', 'y'], meta: { method: 'smoothie' } });
+    await writeSelectionFile(file, {
+      generations: ['a', 'b'],
+      smoothie_weights: [
+        [NaN, 1],
+        [0.5, 0.5],
+      ],
+      selected: [0, 0],
+      voters: ['x', 'y'],
+      meta: { method: 'smoothie' },
+    });
     expect(readFileSync(file, 'utf8')).toContain('null');
     const back = await readSelectionFile(file);
-    expect(back.smoothie_weights).toEqual([[null, 1], [0.5, 0.5]]);
+    expect(back.smoothie_weights).toEqual([
+      [null, 1],
+      [0.5, 0.5],
+    ]);
     writeFileSync(file, '{"generations": [1]}');
     await expect(readSelectionFile(file)).rejects.toThrow(/sel\.json, field 'generations\.0'/);
   });

@@ -15,12 +15,17 @@ describe('shipped demo', () => {
       expect(readFileSync(file, 'utf8'), rel).toBe(readFileSync(path.join(REPO_ROOT, rel), 'utf8'));
     }
     expect(readdirSync(path.join(REPO_ROOT, 'results', 'demo', 'model_gens')).sort()).toEqual(
-      Object.keys(DEMO_MODELS).flatMap((m) => [`${m}_test.json`, `${m}_train.json`]).sort(),
+      Object.keys(DEMO_MODELS)
+        .flatMap((m) => [`${m}_test.json`, `${m}_train.json`])
+        .sort(),
     );
   });
 
   it('has ≥ 300 test samples and models whose quality differs by category', () => {
-    const rows = readFileSync(path.join(REPO_ROOT, 'results', 'datasets', 'demo_test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { category: string; reference: string });
+    const rows = readFileSync(path.join(REPO_ROOT, 'results', 'datasets', 'demo_test.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { category: string; reference: string });
     expect(rows.length).toBeGreaterThanOrEqual(300);
     // Each specialist answers its own category correctly far more often than the others do.
     const correct = (model: string, category: string): number => {

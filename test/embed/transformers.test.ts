@@ -8,15 +8,7 @@ import { UserInputError } from '../../src/errors/index.js';
 import { buildTinyBert, type TinyBert } from '../helpers/tiny-bert.js';
 
 // Mixed lengths (so batches pad), subwords (cats → cat ##s), an unknown word, case and punctuation.
-const TEXTS = [
-  'Hello, world!',
-  'the cats sat on the mat.',
-  'A big red dog running',
-  'zebra fish',
-  'The Big Blue Bird?',
-  'Hello, world!',
-  '',
-];
+const TEXTS = ['Hello, world!', 'the cats sat on the mat.', 'A big red dog running', 'zebra fish', 'The Big Blue Bird?', 'Hello, world!', ''];
 
 /** Independent BERT-uncased WordPiece: lowercase, split on spaces and punctuation, greedy longest match. */
 function tokenize(text: string, vocab: readonly string[]): number[] {
@@ -80,7 +72,12 @@ describe('transformers embedder on a tiny local BERT', () => {
     const out = await embedder.embed(TEXTS, { onProgress: (done, total) => progress.push([done, total]) });
     expect(out.shape).toEqual([TEXTS.length, model.hidden]);
     expect(out.data).toBeInstanceOf(Float32Array);
-    expect(progress).toEqual([[2, 7], [4, 7], [6, 7], [7, 7]]);
+    expect(progress).toEqual([
+      [2, 7],
+      [4, 7],
+      [6, 7],
+      [7, 7],
+    ]);
     TEXTS.forEach((text, i) => {
       const got = row(out.data, i, model.hidden);
       expect(Math.hypot(...got)).toBeCloseTo(1, 5);
@@ -211,9 +208,7 @@ describe('transformers embedder load failures', () => {
   it('an unknown hub id offline fails fast with one clear line', { timeout: 30_000 }, async () => {
     const cacheDir = path.join(tmpdir(), `smoothie-empty-hf-cache-${process.pid}`);
     try {
-      const { message } = await failure(
-        createTransformersEmbedder('Xenova/no-such-model-here', { allowRemote: false, cacheDir }),
-      );
+      const { message } = await failure(createTransformersEmbedder('Xenova/no-such-model-here', { allowRemote: false, cacheDir }));
       expect(message).toMatch(/^cannot load transformers model 'Xenova\/no-such-model-here': not found locally .*remote loading is disabled/);
     } finally {
       await rm(cacheDir, { recursive: true, force: true });
@@ -222,9 +217,7 @@ describe('transformers embedder load failures', () => {
 
   it('a missing folder', async () => {
     const { message } = await failure(createTransformersEmbedder('./no/such/model-folder', { allowRemote: false }));
-    expect(message).toBe(
-      `cannot load transformers model './no/such/model-folder': no such folder ${path.resolve('no/such/model-folder')}`,
-    );
+    expect(message).toBe(`cannot load transformers model './no/such/model-folder': no such folder ${path.resolve('no/such/model-folder')}`);
   });
 
   it('a folder without the weights of the asked dtype', async () => {

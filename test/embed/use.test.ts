@@ -157,7 +157,11 @@ describe.each(['onnx', 'tfjs'] as const)('use embedder (%s runtime) vs @energeti
     expect(out.shape).toEqual([70, DIM]);
     expect(out.data).toBeInstanceOf(Float32Array);
     // Batches of 32 longest first; the 7 empty texts (last, being shortest) need no forward pass.
-    expect(progress).toEqual([[32, 70], [64, 70], [70, 70]]);
+    expect(progress).toEqual([
+      [32, 70],
+      [64, 70],
+      [70, 70],
+    ]);
     for (let i = 0; i < 70; i++) expect(Math.hypot(...row(out.data, i))).toBeCloseTo(1, 5);
 
     expect((await embedder.embed([])).shape).toEqual([0, DIM]);

@@ -35,7 +35,9 @@ function answer(model: string, prompt: string, index: number): string {
 }
 
 const modelsOf = (raw: unknown): string[] =>
-  parseArchitecture(raw).layers.flatMap((l) => l.map((c: Component) => c.model)).filter((m): m is string => m !== undefined);
+  parseArchitecture(raw)
+    .layers.flatMap((l) => l.map((c: Component) => c.model))
+    .filter((m): m is string => m !== undefined);
 
 describe("Archon's configs", () => {
   let server: FakeServer;
@@ -43,8 +45,7 @@ describe("Archon's configs", () => {
     server = await startFakeServer({ answer, lifetimeMs: 600_000 });
   });
   afterAll(async () => server.close());
-  const registryFor = (models: readonly string[]) =>
-    ModelRegistry.fromObject({ models: Object.fromEntries(models.map((m) => [m, { base_url: server.baseUrl, model: m, max_concurrency: 64 }])) });
+  const registryFor = (models: readonly string[]) => ModelRegistry.fromObject({ models: Object.fromEntries(models.map((m) => [m, { base_url: server.baseUrl, model: m, max_concurrency: 64 }])) });
 
   it('the failing forms: deprecated branches layers, unit tests first, empty model_type, Bedrock, a bare component layer', async () => {
     const results: Record<string, { layers: number[]; answer: string }> = {};

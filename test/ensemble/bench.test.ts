@@ -31,7 +31,7 @@ describe('smoothie ensemble bench', () => {
 
   it('GSM8K: scores exact answers, resumes without repeating answered questions', async () => {
     const input = path.join(dir, 'gsm8k.jsonl');
-    writeFileSync(input, Array.from({ length: 10 }, (_, n) => JSON.stringify({ question: `What is ${n} + ${n}?`, answer: `${n} + ${n} = ${2 * n}\n#### ${2 * n}` })).join('\n') + '\n');
+    writeFileSync(input, `${Array.from({ length: 10 }, (_, n) => JSON.stringify({ question: `What is ${n} + ${n}?`, answer: `${n} + ${n} = ${2 * n}\n#### ${2 * n}` })).join('\n')}\n`);
     const out = path.join(dir, 'gsm8k_answers.jsonl');
     const first = await runEnsembleBench(ensemble, { benchmark: 'gsm8k', input, out, limit: 4 });
     expect(first).toMatchObject({ questions: 4, resumed: 0, calls: 4, cost: 2, accuracy: 0.5 });
@@ -41,7 +41,10 @@ describe('smoothie ensemble bench', () => {
     expect(full).toMatchObject({ questions: 10, resumed: 4, calls: 10, accuracy: 0.5 });
     expect(server.received.length - before).toBe(6);
     expect(existsSync(`${out}.partial.jsonl`)).toBe(false);
-    const rows = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; predicted: string; reference: string; correct: boolean });
+    const rows = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; predicted: string; reference: string; correct: boolean });
     expect(rows[2]).toMatchObject({ id: '2', predicted: '4', reference: '4', correct: true });
     expect(rows[3]).toMatchObject({ predicted: '7', reference: '6', correct: false });
   });
@@ -50,11 +53,16 @@ describe('smoothie ensemble bench', () => {
     const alpaca = path.join(dir, 'alpaca.json');
     writeFileSync(alpaca, JSON.stringify([{ instruction: 'What is 2 + 2?', dataset: 'helpful_base' }]));
     await runEnsembleBench(ensemble, { benchmark: 'alpaca_eval', input: alpaca, out: path.join(dir, 'alpaca_out.json') });
-    expect(JSON.parse(readFileSync(path.join(dir, 'alpaca_out.json'), 'utf8'))).toEqual([{ instruction: 'What is 2 + 2?', output: 'So the answer is 4.', generator: 'one-call', dataset: 'helpful_base' }]);
+    expect(JSON.parse(readFileSync(path.join(dir, 'alpaca_out.json'), 'utf8'))).toEqual([
+      { instruction: 'What is 2 + 2?', output: 'So the answer is 4.', generator: 'one-call', dataset: 'helpful_base' },
+    ]);
     const mt = path.join(dir, 'mt.jsonl');
     writeFileSync(mt, `${JSON.stringify({ question_id: 81, category: 'math', turns: ['What is 3 + 3?', 'Any follow-up?'] })}\n`);
     await runEnsembleBench(ensemble, { benchmark: 'mt_bench', input: mt, out: path.join(dir, 'mt_out.jsonl') });
-    const [a] = readFileSync(path.join(dir, 'mt_out.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { question_id: number; model_id: string; choices: { turns: string[] }[] });
+    const [a] = readFileSync(path.join(dir, 'mt_out.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { question_id: number; model_id: string; choices: { turns: string[] }[] });
     expect(a).toMatchObject({ question_id: 81, model_id: 'one-call', choices: [{ turns: ['The answer is 7.', 'Still the same.'] }] });
     expect(server.received.at(-1)!.prompt).toContain('The answer is 7.');
   });

@@ -115,7 +115,16 @@ describe('layered ensembles on local models of known accuracy', () => {
 
   it('verifier keeps the candidates it judges correct; a failing generator does not sink its layer', async () => {
     const r = await Ensemble.fromConfig(
-      { name: 'v', layers: [[{ type: 'generator', model: 'good', samples: 6 }, { type: 'generator', model: 'flaky' }], [{ type: 'verifier', model: 'judge' }]] },
+      {
+        name: 'v',
+        layers: [
+          [
+            { type: 'generator', model: 'good', samples: 6 },
+            { type: 'generator', model: 'flaky' },
+          ],
+          [{ type: 'verifier', model: 'judge' }],
+        ],
+      },
       { registry },
     ).generate(question(5));
     expect(r.trace[0].components[1].errors[0]).toMatch(/model 'flaky'/);
@@ -154,7 +163,10 @@ describe('layered ensembles on local models of known accuracy', () => {
 
   it('the smoothie component picks exactly what Smoothie (k = 1, robust) picks on the same candidates', async () => {
     const pick: ComponentRunner = async (_c, input) => ({ candidates: input.candidates });
-    const e = Ensemble.fromConfig({ name: 's', layers: [[{ type: 'generator', model: 'weak', samples: 7 }], [{ type: 'keep' }], [{ type: 'smoothie', embedder: 'hash' }]] }, { registry, components: { keep: pick } });
+    const e = Ensemble.fromConfig(
+      { name: 's', layers: [[{ type: 'generator', model: 'weak', samples: 7 }], [{ type: 'keep' }], [{ type: 'smoothie', embedder: 'hash' }]] },
+      { registry, components: { keep: pick } },
+    );
     for (const i of [1, 2, 3, 4]) {
       const r = await e.generate(question(i));
       const texts = r.trace[1].candidates.map((c) => c.text);

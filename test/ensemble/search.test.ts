@@ -34,7 +34,13 @@ describe('architecture search (ITAS)', () => {
   let all: readonly Evaluated[];
   beforeAll(async () => {
     server = await startFakeServer({ answer });
-    registry = ModelRegistry.fromObject({ models: { good: { base_url: server.baseUrl, model: 'good', cost: 1 }, weak: { base_url: server.baseUrl, model: 'weak', cost: 0.2 }, judge: { base_url: server.baseUrl, model: 'judge', cost: 2 } } });
+    registry = ModelRegistry.fromObject({
+      models: {
+        good: { base_url: server.baseUrl, model: 'good', cost: 1 },
+        weak: { base_url: server.baseUrl, model: 'weak', cost: 0.2 },
+        judge: { base_url: server.baseUrl, model: 'judge', cost: 2 },
+      },
+    });
     dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-itas-'));
     // The whole space (3 generator sets × 2 sample counts × critic × 4 selections × fuser = 96): the known answer.
     all = (await searchArchitectures({ registry, space, dev, score, budget: 1000, method: 'random', seed: 1 })).evaluated;
@@ -99,7 +105,9 @@ describe('architecture search (ITAS)', () => {
     writeFileSync(path.join(dir, 'dev.jsonl'), dev.map((d) => JSON.stringify({ question: d.input, answer: `#### ${d.reference}` })).join('\n'));
     writeFileSync(path.join(dir, 'models.yaml'), `models:\n${['good', 'weak', 'judge'].map((m) => `  ${m}: {base_url: "${server.baseUrl}", model: ${m}}`).join('\n')}\n`);
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'ensemble', 'search', '--space', 'space.json', '--dev', 'dev.jsonl', '--budget', '6', '--method', 'random', '--out', 'search.json', '--quiet'], { cwd: dir });
+      const child = spawn(process.execPath, [CLI, 'ensemble', 'search', '--space', 'space.json', '--dev', 'dev.jsonl', '--budget', '6', '--method', 'random', '--out', 'search.json', '--quiet'], {
+        cwd: dir,
+      });
       child.on('exit', resolve);
     });
     expect(code).toBe(0);

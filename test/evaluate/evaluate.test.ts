@@ -8,16 +8,7 @@ import type { RunDirs, VoterMode } from '../../src/data/paths.js';
 import { loadSplitData } from '../../src/data/split.js';
 import { createHashEmbedder } from '../../src/embed/hash.js';
 import { evaluateCommand, formatScoresTable } from '../../src/cli/commands/evaluate.js';
-import {
-  buildSampleScoresJson,
-  buildScoresJson,
-  evaluateMethods,
-  methodNameFromFile,
-  scoresChartSvg,
-  writeScoresChart,
-  writeScoresFiles,
-  type EvaluationResult,
-} from '../../src/evaluate/index.js';
+import { buildSampleScoresJson, buildScoresJson, evaluateMethods, methodNameFromFile, scoresChartSvg, writeScoresChart, writeScoresFiles, type EvaluationResult } from '../../src/evaluate/index.js';
 import { meanScore, scoreSample } from '../../src/metrics/registry.js';
 import { runSmoothie } from '../../src/smoothie/run.js';
 import { demoWorkspace } from '../cli/helpers.js';
@@ -173,8 +164,14 @@ describe('smoothie evaluate (command handler)', () => {
   async function runHandler(dir: string, extra: Record<string, unknown> = {}): Promise<{ out: string; err: string; code: number | string | undefined }> {
     let out = '';
     let err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((err += String(c)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+      out += String(c);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+      err += String(c);
+      return true;
+    });
     const args = {
       _: ['evaluate'],
       $0: 'smoothie',
@@ -251,7 +248,10 @@ describe('evaluate on a multi-task group', () => {
     const config = await loadDatasetConfig(path.join(cfgDir, 'mix.yaml'));
     const result = await evaluateMethods({ config, mode: { kind: 'multi-model', group: 'g' }, dirs: { dataDir: path.join(dir, 'data'), resultsDir: path.join(dir, 'results') } });
     expect(result.isGroup).toBe(true);
-    expect(result.tasks.map((t) => [t.task, t.metric, t.n])).toEqual([['squad', 'squad_acc', 3], ['gsm8k', 'gsm8k_acc', 2]]);
+    expect(result.tasks.map((t) => [t.task, t.metric, t.n])).toEqual([
+      ['squad', 'squad_acc', 3],
+      ['gsm8k', 'gsm8k_acc', 2],
+    ]);
     const a = result.voters.find((v) => v.name === 'a')!;
     // a: squad 1,1,0; gsm8k: "So the answer is 12" → 1, "The answer is 8" lacks the exact lowercase text → 0.
     expect(a.sampleScores).toEqual([1, 1, 0, 1, 0]);

@@ -16,10 +16,7 @@ import { wordPieceTokenizerJson } from '../../src/bench/bert-model.js';
 const { onnx } = onnxProto;
 
 export const TINY_BERT_SPECIAL = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
-const WORDS = [
-  'the', 'a', 'cat', 'dog', 'sat', 'on', 'mat', 'run', 'hello', 'world', 'big', 'small',
-  'red', 'blue', 'fish', 'bird', '##s', '##ing', '##ed', '.', ',', '!', '?',
-];
+const WORDS = ['the', 'a', 'cat', 'dog', 'sat', 'on', 'mat', 'run', 'hello', 'world', 'big', 'small', 'red', 'blue', 'fish', 'bird', '##s', '##ing', '##ed', '.', ',', '!', '?'];
 
 export interface TinyBert {
   readonly dir: string;
@@ -50,8 +47,7 @@ export async function buildTinyBert(hidden = 8): Promise<TinyBert> {
 
   const dir = await mkdtemp(path.join(tmpdir(), 'tiny-bert-'));
   await mkdir(path.join(dir, 'onnx'));
-  const json = (name: string, value: unknown) =>
-    writeFile(path.join(dir, name), JSON.stringify(value, null, 2));
+  const json = (name: string, value: unknown) => writeFile(path.join(dir, name), JSON.stringify(value, null, 2));
   await json('config.json', {
     model_type: 'bert',
     architectures: ['BertModel'],
@@ -74,10 +70,7 @@ export async function buildTinyBert(hidden = 8): Promise<TinyBert> {
     sep_token: '[SEP]',
     mask_token: '[MASK]',
   });
-  await writeFile(
-    path.join(dir, 'onnx', 'model.onnx'),
-    modelProto(vocab.length, hidden, { wordEmbeddings, typeEmbeddings, weight, bias }),
-  );
+  await writeFile(path.join(dir, 'onnx', 'model.onnx'), modelProto(vocab.length, hidden, { wordEmbeddings, typeEmbeddings, weight, bias }));
   return {
     dir,
     hidden,
@@ -90,11 +83,7 @@ export async function buildTinyBert(hidden = 8): Promise<TinyBert> {
   };
 }
 
-function modelProto(
-  vocabSize: number,
-  hidden: number,
-  w: { wordEmbeddings: Float32Array; typeEmbeddings: Float32Array; weight: Float32Array; bias: Float32Array },
-): Uint8Array {
+function modelProto(vocabSize: number, hidden: number, w: { wordEmbeddings: Float32Array; typeEmbeddings: Float32Array; weight: Float32Array; bias: Float32Array }): Uint8Array {
   const { FLOAT, INT64 } = onnx.TensorProto.DataType;
   const input = (name: string) => ({
     name,

@@ -79,7 +79,10 @@ describe('installed as a dependency, network off', () => {
 
   it('transformers: without @huggingface/transformers installed names the install command', () => {
     if (!cached) return;
-    writeFileSync(path.join(app, 'tf.mjs'), "import { createEmbedder } from 'smoothie-router';\ntry { await createEmbedder('transformers:Xenova/all-MiniLM-L6-v2'); } catch (e) { console.log(e.message); }\n");
+    writeFileSync(
+      path.join(app, 'tf.mjs'),
+      "import { createEmbedder } from 'smoothie-router';\ntry { await createEmbedder('transformers:Xenova/all-MiniLM-L6-v2'); } catch (e) { console.log(e.message); }\n",
+    );
     const r = run(process.execPath, ['tf.mjs'], app);
     expect(r.stdout).toContain('npm install @huggingface/transformers');
   });

@@ -62,13 +62,7 @@ describe('runGenerationCalls against a local server with scheduled faults', () =
     const expected = await runGenerationCalls(calls(40), { registry: registry(clean.baseUrl), cache: await freshCache() });
     expect(expected.map((t) => t[0])).toEqual(calls(40).map((c) => fakeAnswer('fake-model', c.prompt as string, 0)));
 
-    const faults: Fault[] = [
-      { kind: 'rate-limit', retryAfterSeconds: 0.2 },
-      { kind: 'server-error' },
-      { kind: 'hang', ms: 3000 },
-      { kind: 'truncated-json' },
-      { kind: 'drop-connection' },
-    ];
+    const faults: Fault[] = [{ kind: 'rate-limit', retryAfterSeconds: 0.2 }, { kind: 'server-error' }, { kind: 'hang', ms: 3000 }, { kind: 'truncated-json' }, { kind: 'drop-connection' }];
     // Every prompt's first attempt fails, with each fault in turn; prompt 0's second attempt too.
     const schedule = Object.fromEntries(calls(40).map((c, i) => [c.prompt as string, i === 0 ? faults.slice(1, 3) : [faults[i % faults.length]]]));
     const faulty = await server({ faultFor: faultsByPrompt(schedule) });
@@ -183,7 +177,11 @@ describe('runGenerationCalls against a local server with scheduled faults', () =
 
     const t = await server({ keys: ['forbidden-key-5555', 'right-key-3333'], faultFor: ({ keyIndex }) => (keyIndex === 0 ? { kind: 'forbidden' } : undefined) });
     await runGenerationCalls(calls(5), {
-      registry: registry(t.baseUrl, { api_key_env: ['WRONG', 'FORBIDDEN', 'RIGHT'], max_concurrency: 1, max_retries: 0 }, { WRONG: 'wrong-key-4444', FORBIDDEN: 'forbidden-key-5555', RIGHT: 'right-key-3333' }),
+      registry: registry(
+        t.baseUrl,
+        { api_key_env: ['WRONG', 'FORBIDDEN', 'RIGHT'], max_concurrency: 1, max_retries: 0 },
+        { WRONG: 'wrong-key-4444', FORBIDDEN: 'forbidden-key-5555', RIGHT: 'right-key-3333' },
+      ),
       cache: await freshCache(),
     });
     expect(t.received.map((r) => r.status)).toEqual([401, 403, 200, 200, 200, 200, 200]);
@@ -226,7 +224,7 @@ describe('runGenerationCalls against a local server with scheduled faults', () =
   });
 
   // Not the 30 s the server asks prompt 1 to wait: a run that sat out that wait would pass this test's timeout.
-  it('a 4xx other than 401/403/408/409/429 fails at once, cutting short the other calls\' Retry-After waits; an abort stops the run', { timeout: 15_000 }, async () => {
+  it("a 4xx other than 401/403/408/409/429 fails at once, cutting short the other calls' Retry-After waits; an abort stops the run", { timeout: 15_000 }, async () => {
     const s = await server({
       delayMs: 20,
       faultFor: faultsByPrompt({ 'prompt 0': [{ kind: 'bad-request' }], 'prompt 1': [{ kind: 'rate-limit', retryAfterSeconds: 30 }] }),

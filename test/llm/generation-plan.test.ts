@@ -46,8 +46,17 @@ describe('planning the generation files smoothie run reads', () => {
     expect(job.file).toBe(path.join(dir, 'mp', 'm', 'individual_test.json'));
     expect(job.calls.map((c) => c.prompt)).toEqual(['A 0', 'B 0', 'C 0', 'A 1', 'B 1', 'C 1', 'A 2', 'B 2', 'C 2']);
     expect(job.calls[0].params.max_tokens).toBe(7);
-    expect(generationFileContent(job, job.calls.map((c) => c.prompt.toLowerCase()))).toEqual({
-      generations: [['a 0', 'b 0', 'c 0'], ['a 1', 'b 1', 'c 1'], ['a 2', 'b 2', 'c 2']],
+    expect(
+      generationFileContent(
+        job,
+        job.calls.map((c) => c.prompt.toLowerCase()),
+      ),
+    ).toEqual({
+      generations: [
+        ['a 0', 'b 0', 'c 0'],
+        ['a 1', 'b 1', 'c 1'],
+        ['a 2', 'b 2', 'c 2'],
+      ],
     });
   });
 

@@ -117,7 +117,7 @@ describe('keys from a .env file', () => {
   });
 
   it('drops inline comments, reads multi-line quoted values, and names a bad line after them (dotenv)', () => {
-    const text = "A=sk-a # production key\nB='sk b'\r\nMULTI=\"line one\nline two\"\nC=sk-c\n";
+    const text = 'A=sk-a # production key\nB=\'sk b\'\r\nMULTI="line one\nline two"\nC=sk-c\n';
     expect(parseDotEnv(text, 'k.env')).toEqual({ A: 'sk-a', B: 'sk b', MULTI: 'line one\nline two', C: 'sk-c' });
     const error = (() => {
       try {

@@ -54,7 +54,10 @@ const cases = fixture('metrics', 'accuracy_cases.jsonl');
 
 describe.skipIf(!cases.exists)('accuracy metrics match the reference (accuracy_cases.jsonl)', () => {
   const rows = cases.exists
-    ? readFileSync(cases.path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as AccuracyCase)
+    ? readFileSync(cases.path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AccuracyCase)
     : [];
 
   it('has all 69 cases', () => expect(rows).toHaveLength(69));
@@ -212,7 +215,7 @@ describe('metric registry', () => {
     expect(scoreSample('rouge2', 'the cat sat', 'the cat sat')).toBe(1);
     expect(scoreSample('rouge1', 'the cat', 'the dog')).toBeCloseTo(0.5, 12);
     expect(scoreSample('rouge2', 'the cat sat', ['a dog ran', 'the cat ran'])).toBeCloseTo(0.5, 12);
-    expect(scoreSample('rougeL', 'a b c d', 'a c d')).toBeCloseTo(2 * (3 / 4) * 1 / (3 / 4 + 1), 12);
+    expect(scoreSample('rougeL', 'a b c d', 'a c d')).toBeCloseTo((2 * (3 / 4) * 1) / (3 / 4 + 1), 12);
     expect(scoreSample('rouge2', 'cats\nthe cat sat', 'the cat sat')).toBe(0); // cleaning keeps only "cats"
   });
 

@@ -22,7 +22,10 @@ type RougeRow = {
 };
 
 function readJsonl<T>(p: string): T[] {
-  return readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as T);
+  return readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as T);
 }
 
 function expectScores(actual: Record<RougeType, RougeScore>, expected: Record<RougeType, RougeScore>): void {
@@ -95,7 +98,12 @@ describe.skipIf(!stems.exists)('porter_stems.json: nltk 3.8 PorterStemmer (NLTK_
 
 describe('rouge without fixtures', () => {
   it('empty and token-less texts score zero without dividing by zero', () => {
-    for (const [p, r] of [['', ''], ['', 'a b'], ['a b', ''], ['!!!', '...\n?']]) {
+    for (const [p, r] of [
+      ['', ''],
+      ['', 'a b'],
+      ['a b', ''],
+      ['!!!', '...\n?'],
+    ]) {
       for (const s of Object.values(rougeScores(p, r))) expect(s).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
     }
   });

@@ -10,9 +10,19 @@ import { PAPER_TABLE_IDS } from '../../src/paper/tables.js';
 import { REPO_ROOT } from '../helpers/shared.js';
 
 const DIR = path.join(REPO_ROOT, 'notebooks');
-interface Cell { cell_type: string; source: string[] | string; outputs?: { output_type: string; data?: Record<string, unknown> }[]; execution_count?: number | null }
-interface Notebook { cells: Cell[]; metadata: { kernelspec?: { name: string } } }
-const notebooks = readdirSync(DIR).filter((f) => f.endsWith('.ipynb')).sort();
+interface Cell {
+  cell_type: string;
+  source: string[] | string;
+  outputs?: { output_type: string; data?: Record<string, unknown> }[];
+  execution_count?: number | null;
+}
+interface Notebook {
+  cells: Cell[];
+  metadata: { kernelspec?: { name: string } };
+}
+const notebooks = readdirSync(DIR)
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort();
 const load = (f: string): Notebook => JSON.parse(readFileSync(path.join(DIR, f), 'utf8')) as Notebook;
 const text = (c: Cell): string => (Array.isArray(c.source) ? c.source.join('') : c.source);
 

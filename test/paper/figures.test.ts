@@ -9,7 +9,7 @@ describe('ranks of the selected voter (routing_results.py compute_ranks)', () =>
     expect(competitionRanks([3, 1, 2], false)).toEqual([3, 1, 2]);
   });
 
-  it('relative frequency of the picked voter\'s rank over samples', () => {
+  it("relative frequency of the picked voter's rank over samples", () => {
     // 3 voters × 4 samples: scores[v][s].
     const scores = [
       [1, 0, 0.5, 0],

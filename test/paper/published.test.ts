@@ -28,11 +28,13 @@ const read = (...p: string[]): string => readFileSync(path.join(FIXTURES, ...p),
 
 /** The table's numbers row by row, as the .tex prints them (rows × columns in order). */
 function gridOf(table: PublishedTable): number[][] {
-  return table.rows.map((r) => table.columns.map((c) => {
-    const cell = table.values[r.key]?.[c.key];
-    if (!cell) throw new Error(`${table.id}: no published value for ${r.key} × ${c.key}`);
-    return cell.value;
-  }));
+  return table.rows.map((r) =>
+    table.columns.map((c) => {
+      const cell = table.values[r.key]?.[c.key];
+      if (!cell) throw new Error(`${table.id}: no published value for ${r.key} × ${c.key}`);
+      return cell.value;
+    }),
+  );
 }
 
 describe('published Smoothie tables equal the .tex files of HazyResearch/smoothie', () => {
@@ -69,7 +71,7 @@ describe('published AlpacaEval numbers equal alpaca/leaderboard.csv (eac5179)', 
       expect(ALPACA_LEADERBOARD[e[0]].lcWinRate).toBe(Number(e[header.indexOf('length_controlled_winrate')]));
     }
   });
-  it('the table rows are the trials\' entries; ensembles name leaderboard models', () => {
+  it("the table rows are the trials' entries; ensembles name leaderboard models", () => {
     for (let i = 0; i < 10; i++) {
       expect(ALPACA_TABLE.values.smoothie_local[`trial_${i}`].value).toBe(ALPACA_LEADERBOARD[`smoothie_${i}`].winRate);
       expect(ALPACA_TABLE.values.pick_random[`trial_${i}`].value).toBe(ALPACA_LEADERBOARD[`pick_random_${i}`].winRate);

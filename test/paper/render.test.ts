@@ -47,7 +47,15 @@ describe('ours beside published', () => {
   });
 
   it('latexTable round-trips numbers through parseTexTable', () => {
-    const tex = latexTable({ caption: 'c', label: 'l', header: ['m', 'a', 'b'], rows: [['x_1', '1.5', '-2.0'], ['y', '3', '4']] });
+    const tex = latexTable({
+      caption: 'c',
+      label: 'l',
+      header: ['m', 'a', 'b'],
+      rows: [
+        ['x_1', '1.5', '-2.0'],
+        ['y', '3', '4'],
+      ],
+    });
     expect(parseTexTable(tex)).toEqual([
       { label: 'x\\_1', values: [1.5, -2] },
       { label: 'y', values: [3, 4] },

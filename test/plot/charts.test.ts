@@ -12,7 +12,12 @@ interface ParsedText {
   readonly className?: string;
 }
 
-const unescape = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const unescapeXml = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 /** The canvas size and every <text> with its estimated extent, read back from the markup. */
 function parse(svg: string): { width: number; height: number; viewBox: string | undefined; texts: ParsedText[] } {
@@ -20,7 +25,7 @@ function parse(svg: string): { width: number; height: number; viewBox: string | 
   const attr = (attrs: string, name: string): string | undefined => new RegExp(`(?:^|\\s)${name}="([^"]*)"`).exec(attrs)?.[1];
   const texts = [...svg.matchAll(/<text ([^>]*)>([^<]*)<\/text>/g)].map((m): ParsedText => {
     const a = m[1];
-    const text = unescape(m[2]);
+    const text = unescapeXml(m[2]);
     const style = {
       size: Number(attr(a, 'font-size') ?? 12),
       anchor: (attr(a, 'text-anchor') ?? 'start') as 'start' | 'middle' | 'end',
@@ -78,7 +83,10 @@ const searchPanel: CostQualityPanel = {
   series: [
     {
       name: 'architectures',
-      curve: [0.2, 1, 2.2, 3, 3.1, 4.2, 5, 6.2, 7, 14.2].flatMap((cost, i) => [{ cost, performance: [0.583, 0.667, 0.333, 1, 0.417, 0.583, 1, 0.333, 0.667, 1][i] }, { cost: cost + 0.1, performance: 0.28 + i / 20 }]),
+      curve: [0.2, 1, 2.2, 3, 3.1, 4.2, 5, 6.2, 7, 14.2].flatMap((cost, i) => [
+        { cost, performance: [0.583, 0.667, 0.333, 1, 0.417, 0.583, 1, 0.333, 0.667, 1][i] },
+        { cost: cost + 0.1, performance: 0.28 + i / 20 },
+      ]),
       chosen: { cost: 3, performance: 1 },
     },
   ],
@@ -141,7 +149,11 @@ describe('search.svg (architecture search)', () => {
     expectAllTextInside(svg);
     expectTicksReadable(svg, 'tick-x');
     expectTicksReadable(svg, 'tick-y');
-    expect(parse(svg).texts.filter((t) => t.className === 'legend-label').map((t) => t.text)).toEqual(['architectures', 'candidate', 'best']);
+    expect(
+      parse(svg)
+        .texts.filter((t) => t.className === 'legend-label')
+        .map((t) => t.text),
+    ).toEqual(['architectures', 'candidate', 'best']);
   });
 });
 
@@ -149,7 +161,9 @@ describe('automix_curves.svg', () => {
   const svg = costQualitySvg([automixPanel, { ...automixPanel, title: 'a second dataset with a much longer title than the first one has, to widen it' }]);
 
   it('has a legend naming every method, the chosen-point ring, the SLM → LLM line and the oracle', () => {
-    const legend = parse(svg).texts.filter((t) => t.className === 'legend-label').map((t) => t.text);
+    const legend = parse(svg)
+      .texts.filter((t) => t.className === 'legend-label')
+      .map((t) => t.text);
     expect(legend.slice(0, 12)).toEqual([...automixPanel.series.map((s) => s.name), 'candidate', 'chosen (seed 0 fit)', 'SLM → LLM line', 'oracle']);
     expect(legend).toHaveLength(2 * (automixPanel.series.length + 4));
     expect(svg.match(/<g class="legend">/g)).toHaveLength(2);

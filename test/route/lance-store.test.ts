@@ -245,7 +245,12 @@ for (let i = 0; ; i++) {
       });
       expect(await exited).toBe('SIGKILL');
       // Lines that reached us before the kill: acknowledged (the add had resolved).
-      acked.push(...out.split('\n').filter((l) => l.startsWith('ack ')).map((l) => l.slice(4)));
+      acked.push(
+        ...out
+          .split('\n')
+          .filter((l) => l.startsWith('ack '))
+          .map((l) => l.slice(4)),
+      );
     }
     const { lancedb } = await loadLance();
     const db = await lancedb.connect(uri);

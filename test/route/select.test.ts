@@ -61,9 +61,7 @@ describe('ReferenceStore', () => {
     expect(Array.from(loaded.distancesOf(649))).toEqual(Array.from(store.distancesOf(649)));
     loaded.add(samples.slice(650));
     expect(loaded.nearest(samples[690].input, 1)).toEqual([690]);
-    await expect(ReferenceStore.load(path.join(dir, 's'), { dim: 9, voters: 4 })).rejects.toSatisfy(
-      (e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('shape [n, 9]'),
-    );
+    await expect(ReferenceStore.load(path.join(dir, 's'), { dim: 9, voters: 4 })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('shape [n, 9]'));
     rmSync(dir, { recursive: true, force: true });
   });
 });
@@ -125,19 +123,13 @@ describe('createRouter — select', () => {
 
   it('bad input: wrong candidate count, bad config, another embedder, a store that does not match', async () => {
     const router = await createRouter({ strategy: 'select', voters: ['a', 'b', 'c'] }, { embedder });
-    await expect(router.route({ input: 'q', candidates: ['x', 'y'] })).rejects.toSatisfy(
-      (e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('2 candidates, the router 3 voters'),
-    );
-    await expect(createRouter({ strategy: 'select', voters: ['a'] } as never, { embedder })).rejects.toSatisfy(
-      (e: unknown) => UserInputError.isUserInputError(e) && /voters/.test(e.message),
-    );
+    await expect(router.route({ input: 'q', candidates: ['x', 'y'] })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.message.includes('2 candidates, the router 3 voters'));
+    await expect(createRouter({ strategy: 'select', voters: ['a'] } as never, { embedder })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && /voters/.test(e.message));
     await router.add([{ input: 'q', candidates: ['x', 'y', 'z'] }]);
     const file = path.join(dir, 'r2.json');
     await router.save(file);
     const other = await createEmbedder('hash:64');
-    await expect(loadRouter(file, { embedder: other })).rejects.toSatisfy(
-      (e: unknown) => UserInputError.isUserInputError(e) && e.field === 'embedder' && e.message.includes('hash-1024'),
-    );
+    await expect(loadRouter(file, { embedder: other })).rejects.toSatisfy((e: unknown) => UserInputError.isUserInputError(e) && e.field === 'embedder' && e.message.includes('hash-1024'));
     const text = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(file, 'utf8'))) as { store: { size: number } };
     text.store.size = 5;
     writeFileSync(file, JSON.stringify(text));

@@ -8,18 +8,20 @@ import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-ser
 import { createRouter } from '../../src/route/router.js';
 import { serveRouter } from '../../src/route/serve.js';
 
-const answer = (model: string, prompt: string): string =>
-  prompt.includes('AI Generated Answer:') ? 'Verification Decision: The AI generated answer is Correct.' : `${model} says hi`;
+const answer = (model: string, prompt: string): string => (prompt.includes('AI Generated Answer:') ? 'Verification Decision: The AI generated answer is Correct.' : `${model} says hi`);
 
 /** POST through a keep-alive agent; resolves with the status and the Connection header. */
 function post(url: string, body: string | Buffer, agent?: Agent): Promise<{ status: number; connection?: string; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(`${url}/v1/chat/completions`);
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

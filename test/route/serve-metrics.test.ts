@@ -6,8 +6,7 @@ import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-ser
 import { createRouter } from '../../src/route/router.js';
 import { serveRouter, type RequestLogEntry } from '../../src/route/serve.js';
 
-const answer = (model: string, prompt: string): string =>
-  prompt.includes('AI Generated Answer:') ? 'Verification Decision: The AI generated answer is Correct.' : `${model} says hi`;
+const answer = (model: string, prompt: string): string => (prompt.includes('AI Generated Answer:') ? 'Verification Decision: The AI generated answer is Correct.' : `${model} says hi`);
 
 const chat = (content: string) => JSON.stringify({ messages: [{ role: 'user', content }] });
 

@@ -18,11 +18,14 @@ const answer = (model: string, prompt: string): string => (prompt.includes('AI G
 function call(url: string, method: 'GET' | 'POST', pathname: string, body?: string): Promise<{ status: number; requestId: string; text: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
-    const req = httpRequest({ host: u.hostname, port: u.port, path: pathname, method, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-      let text = '';
-      res.on('data', (d: Buffer) => (text += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, requestId: String(res.headers['x-request-id']), text }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, path: pathname, method, agent: false, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, requestId: String(res.headers['x-request-id']), text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -60,7 +63,10 @@ describe('smoothie serve --workers', () => {
     fast = await startFakeServer({ answer });
     slow = await startFakeServer({ answer, delayMs: 600 });
     dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-replicas-'));
-    for (const [name, server] of [['fast', fast], ['slow', slow]] as const) {
+    for (const [name, server] of [
+      ['fast', fast],
+      ['slow', slow],
+    ] as const) {
       const registry = ModelRegistry.fromObject({ models: { small: { base_url: server.baseUrl, model: 'small' }, large: { base_url: server.baseUrl, model: 'large' } } });
       await (await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 2 }, { registry })).save(path.join(dir, `${name}.json`));
     }

@@ -129,7 +129,11 @@ describe('two serve replicas sharing one LanceDB folder', () => {
 `,
     );
     writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hide-lancedb.mjs', import.meta.url);\n`);
-    const r = spawnSync(process.execPath, ['--import', './register.mjs', CLI, 'serve', '--router', 'router.json', '--port', '0', '--store', 'elsewhere'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['--import', './register.mjs', CLI, 'serve', '--router', 'router.json', '--port', '0', '--store', 'elsewhere'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expectOneLineError({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, 'npm install @lancedb/lancedb@0.37.1');
   });
 });

@@ -28,7 +28,9 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
   let served: RouterServer;
   beforeAll(async () => {
     upstream = await startFakeServer({ answer, delayMs: 5 });
-    registry = ModelRegistry.fromObject({ models: { small: { base_url: upstream.baseUrl, model: 'small', max_concurrency: 64 }, large: { base_url: upstream.baseUrl, model: 'large', max_concurrency: 64 } } });
+    registry = ModelRegistry.fromObject({
+      models: { small: { base_url: upstream.baseUrl, model: 'small', max_concurrency: 64 }, large: { base_url: upstream.baseUrl, model: 'large', max_concurrency: 64 } },
+    });
     served = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large', k: 2 }, { registry }), { port: 0, maxConcurrency: 200 });
   });
   afterAll(async () => {
@@ -40,7 +42,12 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
     const responses = await Promise.all(
       Array.from({ length: 200 }, async (_, n) => {
         const r = await post(served.url, { model: 'router', messages: [{ role: 'user', content: `What colour is item ${n}?` }] });
-        return { n, status: r.status, header: r.headers.get('x-smoothie-model'), body: (await r.json()) as { model: string; choices: { message: { content: string } }[]; smoothie: { escalated: boolean } } };
+        return {
+          n,
+          status: r.status,
+          header: r.headers.get('x-smoothie-model'),
+          body: (await r.json()) as { model: string; choices: { message: { content: string } }[]; smoothie: { escalated: boolean } },
+        };
       }),
     );
     for (const { n, status, header, body } of responses) {
@@ -55,7 +62,10 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
   it('streams server-sent events ending with [DONE]', async () => {
     const r = await post(served.url, { messages: [{ role: 'user', content: 'What colour is item 8?' }], stream: true });
     expect(r.headers.get('content-type')).toBe('text/event-stream');
-    const events = (await r.text()).trim().split('\n\n').map((e) => e.replace(/^data: /, ''));
+    const events = (await r.text())
+      .trim()
+      .split('\n\n')
+      .map((e) => e.replace(/^data: /, ''));
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { object: string; choices: { delta: { content?: string }; finish_reason: string | null }[] });
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
@@ -75,7 +85,9 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
   });
 
   it('an upstream failure is a 502 with the reason; too many waiting requests get 503', async () => {
-    const down = ModelRegistry.fromObject({ models: { small: { base_url: 'http://127.0.0.1:9/v1', model: 'small', max_retries: 0 }, large: { base_url: 'http://127.0.0.1:9/v1', model: 'large', max_retries: 0 } } });
+    const down = ModelRegistry.fromObject({
+      models: { small: { base_url: 'http://127.0.0.1:9/v1', model: 'small', max_retries: 0 }, large: { base_url: 'http://127.0.0.1:9/v1', model: 'large', max_retries: 0 } },
+    });
     const broken = await serveRouter(await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large' }, { registry: down }), { port: 0 });
     const r = await post(broken.url, { messages: [{ role: 'user', content: 'hi' }] });
     expect(r.status).toBe(502);
@@ -93,10 +105,17 @@ describe('smoothie serve: an OpenAI-compatible endpoint in front of a router', (
     const embedder = await createEmbedder('hash');
     const router = await createRouter({ strategy: 'select', voters: ['small', 'large', 'small'], k: 1 }, { embedder, registry });
     const s = await serveRouter(router, { port: 0 });
-    const r = (await (await post(s.url, { messages: [{ role: 'user', content: 'q' }], candidates: ['the cat sat', 'the cat sat down', 'dogs bark'] })).json()) as { model: string; smoothie: { weights: number[] } };
+    const r = (await (await post(s.url, { messages: [{ role: 'user', content: 'q' }], candidates: ['the cat sat', 'the cat sat down', 'dogs bark'] })).json()) as {
+      model: string;
+      smoothie: { weights: number[] };
+    };
     expect(r.smoothie.weights).toHaveLength(3);
     expect(r.smoothie.weights[2]).toBeLessThan(Math.max(r.smoothie.weights[0], r.smoothie.weights[1]));
-    const generated = (await (await post(s.url, { messages: [{ role: 'user', content: 'What colour is item 3?' }] })).json()) as { model: string; choices: { message: { content: string } }[]; smoothie: { calls: number } };
+    const generated = (await (await post(s.url, { messages: [{ role: 'user', content: 'What colour is item 3?' }] })).json()) as {
+      model: string;
+      choices: { message: { content: string } }[];
+      smoothie: { calls: number };
+    };
     expect(generated.smoothie.calls).toBe(3);
     const wrong = await post(s.url, { messages: [{ role: 'user', content: 'q' }], candidates: ['x', 'y'] });
     expect(wrong.status).toBe(400);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Slots } from '../../src/route/slots.js';
 
-describe('Slots: serve\'s concurrency limit', () => {
+describe("Slots: serve's concurrency limit", () => {
   it('runs at most `limit` tasks at once, starts the waiting ones in arrival order, and reports idle', async () => {
     const slots = new Slots(2);
     let running = 0;

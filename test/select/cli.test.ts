@@ -10,7 +10,10 @@ import { demoWorkspace, expectOneLineError, smoothie } from '../cli/helpers.js';
 const DEMO = ['--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--cache-dir', '.cache'];
 
 function accuracy(ws: string, file: string): number {
-  const rows = readFileSync(path.join(ws, 'results/datasets/demo_test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reference: string });
+  const rows = readFileSync(path.join(ws, 'results/datasets/demo_test.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { reference: string });
   const { generations } = JSON.parse(readFileSync(path.join(ws, 'results/demo/demo_ensemble', file), 'utf8')) as { generations: string[] };
   expect(generations).toHaveLength(rows.length);
   return generations.reduce((a, g, s) => a + scoreSample('squad_acc', cleanGeneration(g), rows[s].reference), 0) / rows.length;
@@ -49,7 +52,10 @@ describe('smoothie mbr | vote | coverage | methods', () => {
     run(['vote', '--embedder', 'hash']);
     const smoothieLocal = accuracy(ws, 'smoothie_sample_dependent_test_time_20_hash-1024_test.json');
     const random = JSON.parse(readFileSync(path.join(ws, 'results/demo/demo_ensemble/pick_random_test.json'), 'utf8')) as { generations: string[][] };
-    const rows = readFileSync(path.join(ws, 'results/datasets/demo_test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { reference: string });
+    const rows = readFileSync(path.join(ws, 'results/datasets/demo_test.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { reference: string });
     const randomAcc = random.generations[0].reduce((a, g, s) => a + scoreSample('squad_acc', cleanGeneration(g), rows[s].reference), 0) / rows.length;
     const acc = Object.fromEntries(Object.entries(files).map(([k, f]) => [k, accuracy(ws, f)]));
     expect(acc.coverage).toBeGreaterThanOrEqual(smoothieLocal - 0.01);
@@ -80,7 +86,6 @@ describe('smoothie mbr | vote | coverage | methods', () => {
     expect(files.size).toBe(lines.length);
   });
 });
-
 
 describe('reruns', () => {
   it('a selector rerun is skipped with the same embedder and recomputed with another version of it', () => {

@@ -10,7 +10,10 @@ import { demoWorkspace, expectOneLineError, smoothieAsync } from '../cli/helpers
 
 const smoothie = smoothieAsync;
 
-const rows = readFileSync(path.join(REPO_ROOT, 'results/datasets/demo_test.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { embedding_input: string; reference: string });
+const rows = readFileSync(path.join(REPO_ROOT, 'results/datasets/demo_test.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as { embedding_input: string; reference: string });
 const reference = new Map(rows.map((r) => [r.embedding_input, r.reference]));
 const u = (model: string, prompt: string): number => parseInt(createHash('sha256').update(`${model}\u0000${prompt}`).digest('hex').slice(0, 8), 16) / 2 ** 32;
 
@@ -39,7 +42,9 @@ afterAll(async () => server?.close());
 describe('smoothie usc | peer-review', () => {
   it('write method files with costs; truth inference beats the mean when two of four judges guess', { timeout: 120_000 }, async () => {
     const ws = demoWorkspace();
-    const models = ['knows', 'fair', 'guess1', 'guess2'].map((m) => `  ${m}:\n    base_url: ${server.baseUrl}\n    model: ${m}\n    cost: ${m === 'knows' ? 3 : 1}\n    max_concurrency: 32`).join('\n');
+    const models = ['knows', 'fair', 'guess1', 'guess2']
+      .map((m) => `  ${m}:\n    base_url: ${server.baseUrl}\n    model: ${m}\n    cost: ${m === 'knows' ? 3 : 1}\n    max_concurrency: 32`)
+      .join('\n');
     writeFileSync(path.join(ws, 'models.yaml'), `models:\n${models}\n`);
     const base = ['--dataset-config', 'dataset_configs/demo.yaml', '--multi-model', '--models', 'models.yaml', '--cache-file', 'gen.jsonl', '--json'];
     const usc = await smoothie(['usc', '--judge', 'knows', ...base], ws);

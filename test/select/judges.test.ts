@@ -108,11 +108,12 @@ describe('LLM judges', () => {
     const map = (i: number): number => [0, 1, 2].reduce((b, z) => (ds.posterior[i * 3 + z] > ds.posterior[i * 3 + b] ? z : b), 0);
     const acc = truth.filter((z, i) => map(i) === z).length / 300;
     // plurality over the four judges (ties to the lowest level) is what DS must beat
-    const plural = truth.filter((z, i) => {
-      const counts = [0, 0, 0];
-      for (const r of reports.slice(4 * i, 4 * i + 4)) counts[r.level]++;
-      return counts.indexOf(Math.max(...counts)) === z;
-    }).length / 300;
+    const plural =
+      truth.filter((z, i) => {
+        const counts = [0, 0, 0];
+        for (const r of reports.slice(4 * i, 4 * i + 4)) counts[r.level]++;
+        return counts.indexOf(Math.max(...counts)) === z;
+      }).length / 300;
     expect(acc).toBeGreaterThan(plural);
     expect(acc).toBeGreaterThan(0.75);
     expect(ds.reliability[2]).toBeLessThan(0.05);

@@ -27,7 +27,7 @@ describe('reward-model ranking', () => {
   it('picks the highest-reward candidate per sample, independent of batching', async () => {
     const samples = [
       { instruction: 'hello world', candidates: ['the dog', 'the cat', 'a fish', 'dog dog'] },
-      { instruction: 'red bird', candidates: ['small dog', 'blue fish fish', 'a bird'] .concat(['dogs']) },
+      { instruction: 'red bird', candidates: ['small dog', 'blue fish fish', 'a bird'].concat(['dogs']) },
     ];
     const r = await rewardSelect(samples, model);
     expect(Array.from(r.selected)).toEqual([1, 1]);

@@ -15,7 +15,17 @@ export async function buildTinyRewardModel(tokenRewards: Readonly<Record<string,
   const reward = Float32Array.from(bert.vocab, (t) => tokenRewards[t] ?? 0);
   await writeFile(
     path.join(bert.dir, 'config.json'),
-    JSON.stringify({ model_type: 'bert', architectures: ['BertForSequenceClassification'], vocab_size: bert.vocab.length, hidden_size: bert.hidden, num_labels: 1, id2label: { 0: 'LABEL_0' }, label2id: { LABEL_0: 0 }, max_position_embeddings: 64, type_vocab_size: 2 }),
+    JSON.stringify({
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      vocab_size: bert.vocab.length,
+      hidden_size: bert.hidden,
+      num_labels: 1,
+      id2label: { 0: 'LABEL_0' },
+      label2id: { LABEL_0: 0 },
+      max_position_embeddings: 64,
+      type_vocab_size: 2,
+    }),
   );
   const { FLOAT, INT64 } = onnx.TensorProto.DataType;
   const input = (name: string) => ({ name, type: { tensorType: { elemType: INT64, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'seq' }] } } } });

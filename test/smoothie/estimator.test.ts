@@ -57,7 +57,12 @@ describe('Smoothie estimator semantics', () => {
     const m = 6;
     const P = pairwiseSquaredDistances(G);
     const D = new Float64Array(m * m);
-    blockMean(P, m, Array.from({ length: 30 }, (_, i) => i), D);
+    blockMean(
+      P,
+      m,
+      Array.from({ length: 30 }, (_, i) => i),
+      D,
+    );
     const diff = new Float64Array(m);
     errorEstimates(D, m, diff);
     let T = 0;

@@ -82,7 +82,11 @@ describe.skipIf(!root.exists)('Smoothie reproduces the reference fixtures', () =
           expect([s, ours]).toEqual([s, theirs]);
           expect(nb.indices[s * k]).toBe(s); // self first
         }
-        expectClose(nb.distances.map((d, i) => (i % k === 0 ? 0 : d)), expectedDist.map((d, i) => (i % k === 0 ? 0 : d)), 1e-5);
+        expectClose(
+          nb.distances.map((d, i) => (i % k === 0 ? 0 : d)),
+          expectedDist.map((d, i) => (i % k === 0 ? 0 : d)),
+          1e-5,
+        );
       });
     }
   }

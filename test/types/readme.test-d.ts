@@ -59,8 +59,6 @@ export async function automixSnippet(trainRows: readonly AutomixRow[], rows: rea
 
 export async function ensembleSnippet(json: unknown): Promise<void> {
   const registry = await loadModelRegistry('models.yaml');
-  const { answer, candidates, trace, calls, cost, state, choice } = await Ensemble.fromConfig(json, { registry }).generate([
-    { role: 'user', content: 'How do I make a cake?' },
-  ]);
+  const { answer, candidates, trace, calls, cost, state, choice } = await Ensemble.fromConfig(json, { registry }).generate([{ role: 'user', content: 'How do I make a cake?' }]);
   void [answer, candidates, trace, calls, cost, state, choice];
 }

@@ -56,7 +56,7 @@ function evaluateBuilder(y: Argv) {
     .option('bins', { type: 'number', default: 8, describe: 'Confidence bins' })
     .option('costs', { type: 'string', default: '1,50', describe: 'SLM,LLM cost per query' })
     .option('verifier-cost', { type: 'number', default: 1, describe: 'Cost of verifying one answer' })
-    .option('metric', { choices: LIFT_VARIANTS, default: 'reference' as LiftVariant, describe: "ΔIBC as the reference (verifier cost on the method only) or verifier-neutral" })
+    .option('metric', { choices: LIFT_VARIANTS, default: 'reference' as LiftVariant, describe: 'ΔIBC as the reference (verifier cost on the method only) or verifier-neutral' })
     .option('category-scope', { choices: ['file', 'train'] as const, default: 'file' as const, describe: 'Category percentiles over the whole file (reference) or the training sample' })
     .option('out-dir', { type: 'string', default: 'results/automix', describe: 'Where automix_scores.json and automix_curves.svg go' })
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed of the random-mix baseline' });

@@ -90,12 +90,7 @@ function labeledOptions<T>(y: Argv<T>) {
   });
 }
 
-function command(
-  name: string,
-  method: BaselineMethod,
-  describe: string,
-  builder: (y: Argv) => Argv<unknown>,
-): CommandModule<object, CommandArgs> {
+function command(name: string, method: BaselineMethod, describe: string, builder: (y: Argv) => Argv<unknown>): CommandModule<object, CommandArgs> {
   return {
     command: name,
     describe,
@@ -104,27 +99,18 @@ function command(
   };
 }
 
-export const pickRandomCommand = command('pick-random', 'pick_random', 'Baseline: a uniformly random voter per sample (seeded trials)', (y) =>
-  trialOption(common(y)),
-);
+export const pickRandomCommand = command('pick-random', 'pick_random', 'Baseline: a uniformly random voter per sample (seeded trials)', (y) => trialOption(common(y)));
 
 export const pickLongestCommand = command('pick-longest', 'pick_longest', 'Baseline: the candidate with the most words (label-free)', (y) => common(y));
 
-export const labeledOracleCommand = command(
-  'labeled-oracle',
-  'labeled_oracle',
-  'Baseline (Best-on-Val): the voter best on a labelled train sample gets every test sample',
-  (y) => labeledOptions(common(y)),
+export const labeledOracleCommand = command('labeled-oracle', 'labeled_oracle', 'Baseline (Best-on-Val): the voter best on a labelled train sample gets every test sample', (y) =>
+  labeledOptions(common(y)),
 );
 
-export const labeledKnnCommand = command(
-  'labeled-knn',
-  'labeled_knn',
-  "Baseline: each test sample goes to the voter best on its k nearest labelled train rows",
-  (y) =>
-    embedderOptions(labeledOptions(common(y))).option('k', {
-      type: 'number',
-      default: 20,
-      describe: 'Labelled neighbours per test sample (capped at the distinct drawn rows)',
-    }),
+export const labeledKnnCommand = command('labeled-knn', 'labeled_knn', 'Baseline: each test sample goes to the voter best on its k nearest labelled train rows', (y) =>
+  embedderOptions(labeledOptions(common(y))).option('k', {
+    type: 'number',
+    default: 20,
+    describe: 'Labelled neighbours per test sample (capped at the distinct drawn rows)',
+  }),
 );

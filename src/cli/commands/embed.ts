@@ -6,14 +6,7 @@ import { methodDir, type Split } from '../../data/paths.js';
 import { loadSplitData } from '../../data/split.js';
 import { embedSplit, writeSplitEmbeddings, type EmbeddingFormat } from '../../embed/samples.js';
 import { createProgress } from '../progress.js';
-import {
-  datasetOptions,
-  embedderFromArgs,
-  embedderOptions,
-  outputOptions,
-  datasetRuns,
-  type InferredArgs,
-} from '../options.js';
+import { datasetOptions, embedderFromArgs, embedderOptions, outputOptions, datasetRuns, type InferredArgs } from '../options.js';
 
 function builder(y: Argv) {
   return outputOptions(embedderOptions(datasetOptions(y)))

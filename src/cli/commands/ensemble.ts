@@ -18,7 +18,10 @@ const runCommand: CommandModule<object, RunArgs> = {
     outputOptions(y)
       .option('config', { type: 'string', demandOption: true, describe: 'Architecture JSON ({name, layers: [[component, …], …]})' })
       .option('input', { type: 'string', demandOption: true, describe: 'The user query' })
-      .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (models not in it use their model_type endpoint)' })) as unknown as CommandModule<object, RunArgs>['builder'],
+      .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (models not in it use their model_type endpoint)' })) as unknown as CommandModule<
+    object,
+    RunArgs
+  >['builder'],
   handler: async (args) => {
     const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
     const ensemble = await Ensemble.fromFile(args.config, { registry });
@@ -84,7 +87,11 @@ const benchCommand: CommandModule<object, BenchArgs> = {
 
 function searchBuilder(y: Argv) {
   return outputOptions(y)
-    .option('space', { type: 'string', demandOption: true, describe: "JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}, or an Archon ITAS search config (models_available, judge_model, …)" })
+    .option('space', {
+      type: 'string',
+      demandOption: true,
+      describe: 'JSON: {generators: [models], samples: [1,3,5], judges: [models], embedder}, or an Archon ITAS search config (models_available, judge_model, …)',
+    })
     .option('dev', { type: 'string', demandOption: true, describe: 'Dev set jsonl: {input (or question), reference (or answer)}' })
     .option('scorer', { choices: SEARCH_SCORERS, default: 'exact' as SearchScorer, describe: 'exact: final answers equal (GSM8K-style); f1: token F1' })
     .option('budget', { type: 'number', describe: "Architectures to evaluate at most (default: an Archon config's init_points + n_iter or random_search_iterations, else 30)" })

@@ -27,14 +27,13 @@ export function formatScoresTable(result: EvaluationResult): string {
   rows.sort((a, b) => key(a) - key(b));
   const taskCols = result.isGroup ? result.tasks.map((t) => `${t.task} (${t.metric}, n=${t.n})`) : [];
   const header = ['method / voter', 'kind', result.isGroup ? 'overall' : result.metric, ...taskCols];
-  const cells = rows.map((r) => [
-    r.name,
-    r.kind,
-    r.std !== undefined ? `${fmt(r.mean)} ± ${fmt(r.std)}` : fmt(r.mean),
-    ...(result.isGroup ? result.tasks.map((t) => fmt(r.perTask[t.task])) : []),
-  ]);
+  const cells = rows.map((r) => [r.name, r.kind, r.std !== undefined ? `${fmt(r.mean)} ± ${fmt(r.std)}` : fmt(r.mean), ...(result.isGroup ? result.tasks.map((t) => fmt(r.perTask[t.task])) : [])]);
   const widths = header.map((h, j) => Math.max(h.length, ...cells.map((c) => c[j].length)));
-  const line = (c: readonly string[]): string => c.map((s, j) => (j < 2 ? s.padEnd(widths[j]) : s.padStart(widths[j]))).join('  ').trimEnd();
+  const line = (c: readonly string[]): string =>
+    c
+      .map((s, j) => (j < 2 ? s.padEnd(widths[j]) : s.padStart(widths[j])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
@@ -64,9 +63,7 @@ async function handler(args: ArgumentsCamelCase<EvaluateArgs>): Promise<void> {
         higher_is_better: result.higherIsBetter,
         tasks: result.tasks,
         voters: Object.fromEntries(result.voters.map((v) => [v.name, { mean: v.mean, per_task: v.perTask }])),
-        methods: Object.fromEntries(
-          result.methods.map((m) => [m.name, { file: m.file, category: m.category, kind: m.kind, mean: m.mean, std: m.std ?? null, per_task: m.perTask }]),
-        ),
+        methods: Object.fromEntries(result.methods.map((m) => [m.name, { file: m.file, category: m.category, kind: m.kind, mean: m.mean, std: m.std ?? null, per_task: m.perTask }])),
         oracle: { mean: result.oracle.mean, per_task: result.oracle.perTask },
         best_single_voter: { name: result.bestVoter.name, mean: result.bestVoter.mean },
         problems: result.problems,

@@ -81,7 +81,14 @@ async function handler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
     progress.stop();
     await cache.close();
   }
-  if (args.json) process.stdout.write(`${JSON.stringify(results.map((r) => ({ files: r.files, estimate: r.estimate, preview: r.preview })), null, 2)}\n`);
+  if (args.json)
+    process.stdout.write(
+      `${JSON.stringify(
+        results.map((r) => ({ files: r.files, estimate: r.estimate, preview: r.preview })),
+        null,
+        2,
+      )}\n`,
+    );
 }
 
 export const generateCommand: CommandModule<object, GenerateArgs> = {

@@ -47,8 +47,15 @@ function print(results: readonly JudgeRunResult[], args: OutputArgs): void {
       process.stdout.write(`${r.outputFiles.join(', ')} exist, skipped (--redo to overwrite)\n`);
       continue;
     }
-    process.stdout.write(`wrote ${r.outputFiles.join(', ')}\n  ${r.n} samples; ${r.costs?.calls} calls (${r.costs?.cached} cached), cost ${r.costs?.cost} (new ${r.costs?.newCost}); unparsed answers ${r.unparsed}\n`);
-    if (r.reliability) process.stdout.write(`  judge reliability (signal/noise): ${Object.entries(r.reliability).map(([j, x]) => `${j} ${x.toFixed(2)}`).join(', ')}\n`);
+    process.stdout.write(
+      `wrote ${r.outputFiles.join(', ')}\n  ${r.n} samples; ${r.costs?.calls} calls (${r.costs?.cached} cached), cost ${r.costs?.cost} (new ${r.costs?.newCost}); unparsed answers ${r.unparsed}\n`,
+    );
+    if (r.reliability)
+      process.stdout.write(
+        `  judge reliability (signal/noise): ${Object.entries(r.reliability)
+          .map(([j, x]) => `${j} ${x.toFixed(2)}`)
+          .join(', ')}\n`,
+      );
   }
 }
 
@@ -73,7 +80,10 @@ export const peerReviewCommand: CommandModule<object, CommandArgs> = {
   command: 'peer-review',
   describe: 'Peer review: every judge scores every candidate 1–10; combined by mean and by truth inference of judge reliability',
   builder: ((y: Argv) =>
-    common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' })) as unknown as CommandModule<object, CommandArgs>['builder'],
+    common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' })) as unknown as CommandModule<
+    object,
+    CommandArgs
+  >['builder'],
   handler: async (args) => print(await runJudges('peer-review', args), args),
 };
 

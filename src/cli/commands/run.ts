@@ -6,15 +6,7 @@ import { REGIMES, runSmoothie, type Regime, type SmoothieRunResult } from '../..
 import { SMOOTHIE_TYPES } from '../../smoothie/estimator.js';
 import { createProgress } from '../progress.js';
 import { printRunSummary } from '../report.js';
-import {
-  datasetOptions,
-  embedderFromArgs,
-  embedderOptions,
-  knnOptions,
-  outputOptions,
-  datasetRuns,
-  type InferredArgs,
-} from '../options.js';
+import { datasetOptions, embedderFromArgs, embedderOptions, knnOptions, outputOptions, datasetRuns, type InferredArgs } from '../options.js';
 
 function builder(y: Argv) {
   return outputOptions(knnOptions(embedderOptions(datasetOptions(y))))
@@ -36,12 +28,8 @@ async function handler(args: ArgumentsCamelCase<RunArgs>): Promise<void> {
   const runs = await datasetRuns(args);
   const progress = createProgress({ quiet: args.quiet || args.json });
   const backend = await createBackend(args.backend);
-  const precomputed = args['generation-embeddings']
-    ? { inputs: args['input-embeddings'], generations: args['generation-embeddings'] }
-    : undefined;
-  const embedder = precomputed
-    ? undefined
-    : await embedderFromArgs(args, backend);
+  const precomputed = args['generation-embeddings'] ? { inputs: args['input-embeddings'], generations: args['generation-embeddings'] } : undefined;
+  const embedder = precomputed ? undefined : await embedderFromArgs(args, backend);
   let results: SmoothieRunResult[] = [];
   try {
     results = await runs.each(async ({ config, mode, dirs }) => {

@@ -11,16 +11,7 @@ import { MBR_UTILITIES, SELECTION_SCOPES, type MbrUtility, type SelectionScope }
 import { labelFreeMethodCommands } from '../../select/methods.js';
 import { needsEmbedder, runSelect, type SelectMethod, type SelectRunResult } from '../../select/run.js';
 import { ANSWER_KINDS, type AnswerKind } from '../../select/vote.js';
-import {
-  datasetOptions,
-  embedderFromArgs,
-  embedderOptions,
-  outputOptions,
-  datasetRuns,
-  type DatasetArgs,
-  type EmbedderArgs,
-  type OutputArgs,
-} from '../options.js';
+import { datasetOptions, embedderFromArgs, embedderOptions, outputOptions, datasetRuns, type DatasetArgs, type EmbedderArgs, type OutputArgs } from '../options.js';
 import { printMethodRuns } from '../report.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 
@@ -61,7 +52,6 @@ export async function runSelectCommand(method: SelectMethod, args: SelectArgs): 
     await embedder?.dispose?.();
   }
 }
-
 
 function common<T>(y: Argv<T>) {
   return embedderOptions(outputOptions(datasetOptions(y)))

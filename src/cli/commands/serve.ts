@@ -12,7 +12,21 @@ import { ROUTER_STRATEGIES } from '../../route/strategies.js';
 import { outputOptions, type OutputArgs } from '../options.js';
 
 type ServeArgs = ArgumentsCamelCase<
-  OutputArgs & { router: string; models: string; host: string; port: number; 'max-concurrency': number; 'max-queue': number; 'max-body': string; 'drain-timeout': number; 'log-requests': boolean; store?: string; 'store-table': string; 'store-refresh': number; workers: string }
+  OutputArgs & {
+    router: string;
+    models: string;
+    host: string;
+    port: number;
+    'max-concurrency': number;
+    'max-queue': number;
+    'max-body': string;
+    'drain-timeout': number;
+    'log-requests': boolean;
+    store?: string;
+    'store-table': string;
+    'store-refresh': number;
+    workers: string;
+  }
 >;
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
@@ -87,7 +101,9 @@ async function handler(args: ServeArgs): Promise<void> {
   const endpoint = `${served.url}/v1/chat/completions`;
   // A replica only serves and drains: the primary announces the address and the end.
   if (!isReplica() && args.json) {
-    process.stdout.write(`${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes, store: store ? { uri: store.uri, table: store.table, refresh_ms: store.refreshMs } : null })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ event: 'serving', strategy: router.strategy, router: args.router, url: served.url, endpoint, health: `${served.url}/health`, metrics: `${served.url}/metrics`, max_body_bytes: maxBodyBytes, store: store ? { uri: store.uri, table: store.table, refresh_ms: store.refreshMs } : null })}\n`,
+    );
   } else if (!isReplica() && !args.quiet) process.stdout.write(`serving ${router.strategy} router ${args.router} at ${endpoint} (health: ${served.url}/health, metrics: ${served.url}/metrics)\n`);
   const { drained } = await new Promise<{ drained: boolean }>((resolve) => {
     let stopping = false;
@@ -118,7 +134,9 @@ async function supervise(args: ServeArgs, workers: number, maxBodyBytes: number)
     onListening: (url) => {
       const endpoint = `${url}/v1/chat/completions`;
       if (args.json) {
-        process.stdout.write(`${JSON.stringify({ event: 'serving', router: args.router, url, endpoint, health: `${url}/health`, metrics: `${url}/metrics`, max_body_bytes: maxBodyBytes, workers })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ event: 'serving', router: args.router, url, endpoint, health: `${url}/health`, metrics: `${url}/metrics`, max_body_bytes: maxBodyBytes, workers })}\n`,
+        );
       } else if (!args.quiet) process.stdout.write(`serving router ${args.router} at ${endpoint} with ${workers} workers (health: ${url}/health, metrics: ${url}/metrics)\n`);
     },
     onReplaced: (code, signal) => process.stderr.write(`smoothie serve: a worker exited (${signal ?? `code ${code}`}) and was replaced\n`),

@@ -35,7 +35,9 @@ async function handler(args: ArgumentsCamelCase<WeightsArgs>): Promise<void> {
     backend,
   });
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ weights_file: r.weightsFile, selected_file: r.selectedFile, n: r.n, m: r.m, backend: backend.name, knn: r.knn ?? null, fit_seconds: r.fitSeconds, warnings: r.warnings })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ weights_file: r.weightsFile, selected_file: r.selectedFile, n: r.n, m: r.m, backend: backend.name, knn: r.knn ?? null, fit_seconds: r.fitSeconds, warnings: r.warnings })}\n`,
+    );
   } else if (!args.quiet) {
     for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`wrote ${r.weightsFile} (${r.n} × ${r.m}) and ${r.selectedFile}; fit ${r.fitSeconds.toFixed(3)} s on ${backend.name}\n`);

@@ -41,7 +41,11 @@ export function useOnnxFeeds(ort: OrtModule, batch: readonly (readonly number[])
   return {
     ids: new ort.Tensor('int64', ids, [batch.length, length]),
     mask: new ort.Tensor('float32', mask, [batch.length, length]),
-    pos: new ort.Tensor('int64', BigInt64Array.from({ length }, (_, p) => BigInt(p)), [length]),
+    pos: new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length }, (_, p) => BigInt(p)),
+      [length],
+    ),
   };
 }
 
@@ -128,11 +132,15 @@ export function buildUseOnnxModel(weights: UseWeights): Uint8Array {
   let x = g.node('Add', [embedded, g.node('Add', [embedded, g.node('Gather', [Tm, pos], { axis: 0 })])]);
 
   const layerNorm = (input: string, i: number, prefix: 'layer_prepostprocess' | 'FFN/layer_prepostprocess', width: number): string =>
-    g.node('LayerNormalization', [
-      input,
-      w(`ln${i}_${prefix}_g`, `${L(i)}${prefix}/layer_norm/layer_norm_scale/ConcatPartitions/concat`, [width]),
-      w(`ln${i}_${prefix}_b`, `${L(i)}${prefix}/layer_norm/layer_norm_bias/ConcatPartitions/concat`, [width]),
-    ], { axis: -1, epsilon: { float: epsilon } });
+    g.node(
+      'LayerNormalization',
+      [
+        input,
+        w(`ln${i}_${prefix}_g`, `${L(i)}${prefix}/layer_norm/layer_norm_scale/ConcatPartitions/concat`, [width]),
+        w(`ln${i}_${prefix}_b`, `${L(i)}${prefix}/layer_norm/layer_norm_bias/ConcatPartitions/concat`, [width]),
+      ],
+      { axis: -1, epsilon: { float: epsilon } },
+    );
 
   const attention = (input: string, i: number, width: number, heads: number): string => {
     const depth = width / heads;
@@ -156,10 +164,12 @@ export function buildUseOnnxModel(weights: UseWeights): Uint8Array {
   };
 
   const ffn = (input: string, i: number): string => {
-    const hidden = g.node('Relu', [g.node('Add', [
-      g.node('MatMul', [input, w(`ffn${i}_w1`, `${T}Layer_${i}/TransformerLayer/FFN/conv1/Tensordot/Reshape_1`, [512, 1536])]),
-      w(`ffn${i}_b1`, `${L(i)}FFN/conv1/bias/ConcatPartitions/concat`, [1536]),
-    ])]);
+    const hidden = g.node('Relu', [
+      g.node('Add', [
+        g.node('MatMul', [input, w(`ffn${i}_w1`, `${T}Layer_${i}/TransformerLayer/FFN/conv1/Tensordot/Reshape_1`, [512, 1536])]),
+        w(`ffn${i}_b1`, `${L(i)}FFN/conv1/bias/ConcatPartitions/concat`, [1536]),
+      ]),
+    ]);
     return g.node('Add', [
       g.node('MatMul', [hidden, w(`ffn${i}_w2`, `${T}Layer_${i}/TransformerLayer/FFN/conv2/Tensordot/Reshape_1`, [1536, 512])]),
       w(`ffn${i}_b2`, `${L(i)}FFN/conv2/bias/ConcatPartitions/concat`, [512]),
@@ -181,10 +191,7 @@ export function buildUseOnnxModel(weights: UseWeights): Uint8Array {
   const summed = g.node('ReduceSum', [g.node('Mul', [x, g.node('Unsqueeze', [mask, g.ints('axis2', [2])])]), axis1], { keepdims: 0 });
   const count = g.node('Max', [g.node('ReduceSum', [mask, axis1], { keepdims: 1 }), one]);
   const pooled = g.node('Div', [summed, count]);
-  const y = g.node('Tanh', [g.node('Add', [
-    g.node('MatMul', [pooled, w('tanh_w', 'hidden_layers/tanh_layer_0/weights', [512, 512])]),
-    w('tanh_b', 'hidden_layers/tanh_layer_0/bias', [512]),
-  ])]);
+  const y = g.node('Tanh', [g.node('Add', [g.node('MatMul', [pooled, w('tanh_w', 'hidden_layers/tanh_layer_0/weights', [512, 512])]), w('tanh_b', 'hidden_layers/tanh_layer_0/bias', [512])])]);
   const squares = g.node('ReduceSum', [g.node('Mul', [y, y]), axis1], { keepdims: 1 });
   const norm = g.node('Max', [squares, g.scalar('l2_epsilon', scalar(weights, 'hidden_layers/l2_normalize/Maximum/y'))]);
   const out = g.node('Mul', [y, g.node('Reciprocal', [g.node('Sqrt', [norm])])]);

@@ -213,8 +213,7 @@ export async function createUseEmbedder(options: UseEmbedderOptions = {}): Promi
   if (!Number.isInteger(threads) || threads < 1) {
     throw new UserInputError(`must be a positive integer, got ${threads}`, { field: 'threads' });
   }
-  const { dir, version } =
-    options.modelDir === undefined ? packagedModel() : { dir: path.resolve(options.modelDir), version: undefined };
+  const { dir, version } = options.modelDir === undefined ? packagedModel() : { dir: path.resolve(options.modelDir), version: undefined };
   const files = await readModelFiles(dir, version);
   const tokenizer = UseTokenizer.fromVocab(files.vocab);
 

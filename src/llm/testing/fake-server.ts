@@ -86,7 +86,10 @@ export function faultsByPrompt(schedule: Readonly<Record<string, readonly Fault[
 
 /** The text the server answers for one choice. */
 export function fakeAnswer(model: string, prompt: string, index: number, seed?: number): string {
-  const h = createHash('sha256').update(`${model}\u0000${prompt}\u0000${seed ?? ''}`).digest('hex').slice(0, 12);
+  const h = createHash('sha256')
+    .update(`${model}\u0000${prompt}\u0000${seed ?? ''}`)
+    .digest('hex')
+    .slice(0, 12);
   return `answer ${h} #${index}`;
 }
 
@@ -163,10 +166,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         return json(res, 403, { error: { message: 'key not allowed for this model' } });
       case 'rate-limit':
         record(429);
-        return json(res, 429, { error: { message: 'rate limited' } }, {
-          ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
-          ...(fault.retryAfterMs !== undefined ? { 'retry-after-ms': String(fault.retryAfterMs) } : {}),
-        });
+        return json(
+          res,
+          429,
+          { error: { message: 'rate limited' } },
+          {
+            ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+            ...(fault.retryAfterMs !== undefined ? { 'retry-after-ms': String(fault.retryAfterMs) } : {}),
+          },
+        );
       case 'bad-request':
         record(400);
         return json(res, 400, { error: { message: "This model's maximum context length is 4096 tokens", type: 'invalid_request_error' } });
@@ -177,7 +185,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         record('hang');
         const t = setTimeout(() => res.destroy(), fault.ms);
         hangs.add(t);
-        res.on('close', () => (clearTimeout(t), hangs.delete(t)));
+        res.on('close', () => {
+          clearTimeout(t);
+          hangs.delete(t);
+        });
         return;
       }
       case 'drop-connection':
