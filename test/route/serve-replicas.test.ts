@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ModelRegistry } from '../../src/llm/registry.js';
 import { startFakeServer, type FakeServer } from '../../src/llm/testing/fake-server.js';
 import { parseWorkers } from '../../src/route/replicas.js';
@@ -116,7 +116,8 @@ describe('smoothie serve --workers', () => {
     writeFileSync(path.join(dir, 'models.yaml'), `models:\n  small: {base_url: "${slow.baseUrl}", model: small}\n  large: {base_url: "${slow.baseUrl}", model: large}\n`);
     const s = await serveWorkers(dir, 'slow.json');
     const inFlight = Array.from({ length: 4 }, (_, n) => call(s.url, 'POST', '/v1/chat/completions', chat(`slow ${n}`)));
-    await new Promise((r) => setTimeout(r, 400));
+    // SIGTERM once all four are at the upstream (in flight on the workers), not after a guessed pause.
+    await vi.waitFor(() => expect(slow.inFlight()).toBe(4), { timeout: 20_000, interval: 10 });
     s.child.kill('SIGTERM');
     const answered = await Promise.all(inFlight);
     expect(answered.map((r) => r.status)).toEqual([200, 200, 200, 200]);
