@@ -10,30 +10,8 @@ import { UserInputError } from '../../errors/index.js';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { createProgress } from '../progress.js';
-import { outputOptions, type OutputArgs } from '../options.js';
+import { outputOptions, type InferredArgs } from '../options.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
-
-type EvaluateArgs = ArgumentsCamelCase<
-  OutputArgs & {
-    data: string;
-    slm: string;
-    llm: string;
-    'slm-score'?: string;
-    'llm-score'?: string;
-    confidence?: string;
-    methods: string[];
-    datasets?: string[];
-    seeds: number;
-    'train-size': number;
-    bins: number;
-    costs: string;
-    'verifier-cost': number;
-    metric: LiftVariant;
-    'category-scope': 'file' | 'train';
-    'out-dir': string;
-    seed: number;
-  }
->;
 
 function parseCosts(text: string, verifier: number): Costs {
   const parts = text.split(',').map((s) => Number(s.trim()));
@@ -62,7 +40,9 @@ function evaluateBuilder(y: Argv) {
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed of the random-mix baseline' });
 }
 
-async function evaluateHandler(args: EvaluateArgs): Promise<void> {
+type EvaluateArgs = InferredArgs<typeof evaluateBuilder>;
+
+async function evaluateHandler(args: ArgumentsCamelCase<EvaluateArgs>): Promise<void> {
   const methods = args.methods.map((m) => {
     if (!(META_VERIFIERS as readonly string[]).includes(m)) throw new UserInputError(`unknown meta-verifier '${m}' (valid: ${META_VERIFIERS.join(', ')})`, { field: '--methods' });
     return m as MetaVerifierName;
@@ -89,13 +69,9 @@ async function evaluateHandler(args: EvaluateArgs): Promise<void> {
 const evaluateCommand: CommandModule<object, EvaluateArgs> = {
   command: 'evaluate',
   describe: 'Fit and test meta-verifiers under the paper protocol (10 seeds × 1000 train rows, val as test)',
-  builder: evaluateBuilder as unknown as CommandModule<object, EvaluateArgs>['builder'],
+  builder: evaluateBuilder,
   handler: evaluateHandler,
 };
-
-type GenerateArgs = ArgumentsCamelCase<
-  OutputArgs & { data: string; out: string; models: string; 'slm-model': string; 'llm-model': string; slm: string; llm: string; k: number; seed: number; 'cache-file': string }
->;
 
 function generateBuilder(y: Argv) {
   return outputOptions(y)
@@ -111,7 +87,9 @@ function generateBuilder(y: Argv) {
     .option('cache-file', { type: 'string', default: DEFAULT_GENERATION_CACHE, describe: 'Append-only cache of completed calls (reruns resume)' });
 }
 
-async function generateHandler(args: GenerateArgs): Promise<void> {
+type GenerateArgs = InferredArgs<typeof generateBuilder>;
+
+async function generateHandler(args: ArgumentsCamelCase<GenerateArgs>): Promise<void> {
   const registry = await loadModelRegistry(args.models);
   const cache = await GenerationCache.open(args['cache-file']);
   const progress = createProgress({ quiet: args.quiet || args.json });
@@ -139,7 +117,7 @@ async function generateHandler(args: GenerateArgs): Promise<void> {
 const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
   describe: 'SLM and LLM answers and SLM self-verifications through models.yaml endpoints (resumable)',
-  builder: generateBuilder as unknown as CommandModule<object, GenerateArgs>['builder'],
+  builder: generateBuilder,
   handler: generateHandler,
 };
 

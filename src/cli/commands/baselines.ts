@@ -3,37 +3,17 @@
  * §3). The command parses the flags, creates labeled-knn's embedder, calls `runBaselines`
  * (`src/baselines/run.ts`) and prints.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { runBaselines, type BaselineMethod } from '../../baselines/index.js';
 import { createBackend, type Backend } from '../../compute/backend.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 import { loadDatasetConfig } from '../../data/config.js';
 import type { Embedder } from '../../embed/types.js';
-import {
-  datasetOptions,
-  embedderFromArgs,
-  EMBEDDER_DEFAULTS,
-  embedderOptions,
-  taskMetricOption,
-  outputOptions,
-  runDirs,
-  voterModes,
-  type DatasetArgs,
-  type EmbedderArgs,
-  type OutputArgs,
-} from '../options.js';
+import { datasetOptions, embedderFromArgs, EMBEDDER_DEFAULTS, embedderOptions, taskMetricOption, outputOptions, runDirs, voterModes, type EmbedderArgs, type InferredArgs } from '../options.js';
 import { printMethodRuns } from '../report.js';
 
-export type BaselineArgs = DatasetArgs &
-  OutputArgs &
-  Partial<EmbedderArgs> & {
-    readonly seed: number;
-    readonly trials?: number;
-    readonly 'label-train-sample-size'?: number;
-    readonly k?: number;
-    readonly 'task-metric'?: string;
-    readonly redo: boolean;
-  };
+/** What every baseline takes: the shared flags, and the others' own (absent where a baseline has none). */
+export type BaselineArgs = InferredArgs<typeof common> & Partial<InferredArgs<typeof labeledKnnBuilder>>;
 
 /** The embedder flags a caller did set (yargs fills them all; library callers may leave some out). */
 function definedOnly(args: Partial<EmbedderArgs>): Partial<EmbedderArgs> {
@@ -70,8 +50,6 @@ async function handle(method: BaselineMethod, args: BaselineArgs): Promise<void>
   }
 }
 
-type CommandArgs = ArgumentsCamelCase<BaselineArgs>;
-
 function common<T>(y: Argv<T>) {
   return outputOptions(datasetOptions(y))
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed for every random choice' })
@@ -90,11 +68,11 @@ function labeledOptions<T>(y: Argv<T>) {
   });
 }
 
-function command(name: string, method: BaselineMethod, describe: string, builder: (y: Argv) => Argv<unknown>): CommandModule<object, CommandArgs> {
+function command(name: string, method: BaselineMethod, describe: string, builder: (y: Argv) => Argv<BaselineArgs>): CommandModule<object, BaselineArgs> {
   return {
     command: name,
     describe,
-    builder: builder as unknown as CommandModule<object, CommandArgs>['builder'],
+    builder,
     handler: (args) => handle(method, args),
   };
 }
@@ -107,10 +85,12 @@ export const labeledOracleCommand = command('labeled-oracle', 'labeled_oracle', 
   labeledOptions(common(y)),
 );
 
-export const labeledKnnCommand = command('labeled-knn', 'labeled_knn', 'Baseline: each test sample goes to the voter best on its k nearest labelled train rows', (y) =>
-  embedderOptions(labeledOptions(common(y))).option('k', {
+function labeledKnnBuilder(y: Argv) {
+  return embedderOptions(labeledOptions(common(y))).option('k', {
     type: 'number',
     default: 20,
     describe: 'Labelled neighbours per test sample (capped at the distinct drawn rows)',
-  }),
-);
+  });
+}
+
+export const labeledKnnCommand = command('labeled-knn', 'labeled_knn', 'Baseline: each test sample goes to the voter best on its k nearest labelled train rows', labeledKnnBuilder);

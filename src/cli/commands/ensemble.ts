@@ -1,27 +1,25 @@
 /** `smoothie ensemble run | bench`: layered ensemble architectures (Archon-style JSON) on one query or a benchmark. */
 import { existsSync } from 'node:fs';
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { BENCHMARKS, runEnsembleBench, type BenchmarkName } from '../../ensemble/benchmarks.js';
+import type { Argv, CommandModule } from 'yargs';
+import { BENCHMARKS, runEnsembleBench } from '../../ensemble/benchmarks.js';
 import { Ensemble } from '../../ensemble/ensemble.js';
 import { loadSearchSetup, searchToFiles, SEARCH_SCORERS, type SearchScorer } from '../../ensemble/search-files.js';
 import { loadModelRegistry } from '../../llm/registry.js';
-import { outputOptions, type InferredArgs, type OutputArgs } from '../options.js';
+import { outputOptions, type InferredArgs } from '../options.js';
 import { createProgress } from '../progress.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 
-type RunArgs = ArgumentsCamelCase<OutputArgs & { config: string; input: string; models: string }>;
+function runBuilder(y: Argv) {
+  return outputOptions(y)
+    .option('config', { type: 'string', demandOption: true, describe: 'Architecture JSON ({name, layers: [[component, …], …]})' })
+    .option('input', { type: 'string', demandOption: true, describe: 'The user query' })
+    .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (models not in it use their model_type endpoint)' });
+}
 
-const runCommand: CommandModule<object, RunArgs> = {
+const runCommand: CommandModule<object, InferredArgs<typeof runBuilder>> = {
   command: 'run',
   describe: 'Answer one query with an ensemble architecture; --json adds the per-layer trace',
-  builder: ((y: Argv) =>
-    outputOptions(y)
-      .option('config', { type: 'string', demandOption: true, describe: 'Architecture JSON ({name, layers: [[component, …], …]})' })
-      .option('input', { type: 'string', demandOption: true, describe: 'The user query' })
-      .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry (models not in it use their model_type endpoint)' })) as unknown as CommandModule<
-    object,
-    RunArgs
-  >['builder'],
+  builder: runBuilder,
   handler: async (args) => {
     const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
     const ensemble = await Ensemble.fromFile(args.config, { registry });
@@ -43,21 +41,22 @@ const runCommand: CommandModule<object, RunArgs> = {
   },
 };
 
-type BenchArgs = ArgumentsCamelCase<OutputArgs & { config: string; benchmark: BenchmarkName; input: string; out: string; models: string; parallel: number; limit?: number; name?: string }>;
+function benchBuilder(y: Argv) {
+  return outputOptions(y)
+    .option('config', { type: 'string', demandOption: true, describe: 'Architecture JSON' })
+    .option('benchmark', { choices: BENCHMARKS, demandOption: true, describe: 'Question format and answer layout' })
+    .option('input', { type: 'string', demandOption: true, describe: 'Questions (jsonl or a JSON list)' })
+    .option('out', { type: 'string', demandOption: true, describe: 'Answer file to write' })
+    .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry' })
+    .option('parallel', { type: 'number', default: 8, describe: 'Questions answered at once' })
+    .option('limit', { type: 'number', describe: 'Only the first N questions (a quick try)' })
+    .option('name', { type: 'string', describe: "Generator name in the answer file (default: the architecture's name)" });
+}
 
-const benchCommand: CommandModule<object, BenchArgs> = {
+const benchCommand: CommandModule<object, InferredArgs<typeof benchBuilder>> = {
   command: 'bench',
   describe: "Run an ensemble over a benchmark's questions (resumable) into the answer file its evaluator reads",
-  builder: ((y: Argv) =>
-    outputOptions(y)
-      .option('config', { type: 'string', demandOption: true, describe: 'Architecture JSON' })
-      .option('benchmark', { choices: BENCHMARKS, demandOption: true, describe: 'Question format and answer layout' })
-      .option('input', { type: 'string', demandOption: true, describe: 'Questions (jsonl or a JSON list)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'Answer file to write' })
-      .option('models', { type: 'string', default: 'models.yaml', describe: 'Model registry' })
-      .option('parallel', { type: 'number', default: 8, describe: 'Questions answered at once' })
-      .option('limit', { type: 'number', describe: 'Only the first N questions (a quick try)' })
-      .option('name', { type: 'string', describe: "Generator name in the answer file (default: the architecture's name)" })) as unknown as CommandModule<object, BenchArgs>['builder'],
+  builder: benchBuilder,
   handler: async (args) => {
     const registry = existsSync(args.models) ? await loadModelRegistry(args.models) : undefined;
     const ensemble = await Ensemble.fromFile(args.config, { registry });

@@ -3,25 +3,26 @@
  * `generate`, the routers and ensembles without an API key. Answers are a pure function of (model,
  * prompt, choice, seed); it runs until SIGINT/SIGTERM.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { UserInputError } from '../../errors/index.js';
 import { startFakeServer } from '../../llm/testing/fake-server.js';
-import { outputOptions, type OutputArgs } from '../options.js';
-
-type FakeServerArgs = ArgumentsCamelCase<OutputArgs & { host: string; port: number; 'delay-ms': number; keys?: string[] }>;
+import { outputOptions, type InferredArgs } from '../options.js';
 
 /** Longest setTimeout Node accepts: the server's safety-net lifetime, i.e. until stopped. */
 const FOREVER_MS = 2 ** 31 - 1;
 
-export const fakeServerCommand: CommandModule<object, FakeServerArgs> = {
+function builder(y: Argv) {
+  return outputOptions(y)
+    .option('host', { type: 'string', default: '127.0.0.1' })
+    .option('port', { type: 'number', default: 8000, describe: '0 picks a free port' })
+    .option('delay-ms', { type: 'number', default: 0, describe: 'Latency of every answer' })
+    .option('keys', { type: 'string', array: true, describe: 'Accepted bearer keys (default: any)' });
+}
+
+export const fakeServerCommand: CommandModule<object, InferredArgs<typeof builder>> = {
   command: 'fake-server',
   describe: 'Run the local fake OpenAI-compatible server (deterministic answers, no key) the tests use',
-  builder: ((y: Argv) =>
-    outputOptions(y)
-      .option('host', { type: 'string', default: '127.0.0.1' })
-      .option('port', { type: 'number', default: 8000, describe: '0 picks a free port' })
-      .option('delay-ms', { type: 'number', default: 0, describe: 'Latency of every answer' })
-      .option('keys', { type: 'string', array: true, describe: 'Accepted bearer keys (default: any)' })) as unknown as CommandModule<object, FakeServerArgs>['builder'],
+  builder,
   handler: async (args) => {
     if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
       throw new UserInputError(`the fake server only listens on loopback (127.0.0.1, localhost, ::1), got '${args.host}'`, { field: '--host' });

@@ -1,20 +1,13 @@
 /** `smoothie usc | peer-review | reward-rank`: LLM judges or a local reward model pick among the candidates (src/select/judge-run.ts). */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { DEFAULT_GENERATION_CACHE, GenerationCache } from '../../llm/call-cache.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { runPeerReview, runRewardRank, runUsc, type JudgeRunResult } from '../../select/judge-run.js';
-import { datasetOptions, datasetRuns, outputOptions, type DatasetArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, datasetRuns, outputOptions, type InferredArgs, type OutputArgs } from '../options.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 
-type JudgeArgs = DatasetArgs &
-  OutputArgs & {
-    readonly models: string;
-    readonly 'cache-file': string;
-    readonly seed: number;
-    readonly redo: boolean;
-    readonly judge?: string;
-    readonly judges?: string[];
-  };
+/** What both judge commands take: the shared flags, and each one's judge flag (absent where the other runs). */
+type JudgeArgs = InferredArgs<typeof common> & Partial<InferredArgs<typeof uscBuilder> & InferredArgs<typeof peerReviewBuilder>>;
 
 async function runJudges(kind: 'usc' | 'peer-review', args: JudgeArgs): Promise<JudgeRunResult[]> {
   const runs = await datasetRuns(args);
@@ -67,40 +60,43 @@ function common<T>(y: Argv<T>) {
     .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
 }
 
-type CommandArgs = ArgumentsCamelCase<JudgeArgs>;
+function uscBuilder(y: Argv) {
+  return common(y).option('judge', { type: 'string', demandOption: true, describe: 'Judge model (registry name)' });
+}
 
-export const uscCommand: CommandModule<object, CommandArgs> = {
+export const uscCommand: CommandModule<object, InferredArgs<typeof uscBuilder>> = {
   command: 'usc',
   describe: 'Universal self-consistency: one judge model names the candidate most consistent with the others',
-  builder: ((y: Argv) => common(y).option('judge', { type: 'string', demandOption: true, describe: 'Judge model (registry name)' })) as unknown as CommandModule<object, CommandArgs>['builder'],
+  builder: uscBuilder,
   handler: async (args) => print(await runJudges('usc', args), args),
 };
 
-export const peerReviewCommand: CommandModule<object, CommandArgs> = {
+function peerReviewBuilder(y: Argv) {
+  return common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' });
+}
+
+export const peerReviewCommand: CommandModule<object, InferredArgs<typeof peerReviewBuilder>> = {
   command: 'peer-review',
   describe: 'Peer review: every judge scores every candidate 1–10; combined by mean and by truth inference of judge reliability',
-  builder: ((y: Argv) =>
-    common(y).option('judges', { type: 'string', array: true, demandOption: true, describe: 'Judge models (registry names; repeat or comma-separate)' })) as unknown as CommandModule<
-    object,
-    CommandArgs
-  >['builder'],
+  builder: peerReviewBuilder,
   handler: async (args) => print(await runJudges('peer-review', args), args),
 };
 
-type RewardArgs = DatasetArgs & OutputArgs & { readonly 'reward-model': string; readonly device: string; readonly 'batch-size': number; readonly redo: boolean };
+function rewardRankBuilder(y: Argv) {
+  return outputOptions(datasetOptions(y))
+    .option('reward-model', { type: 'string', demandOption: true, describe: 'Local model folder (config.json, tokenizer, onnx/model.onnx)' })
+    .option('device', { type: 'string', default: 'cpu' as const, choices: ['cpu', 'cuda'] as const, describe: 'onnxruntime device' })
+    .option('batch-size', { type: 'number', default: 16, describe: 'Pairs per forward pass' })
+    .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' });
+}
 
-export const rewardRankCommand: CommandModule<object, ArgumentsCamelCase<RewardArgs>> = {
+export const rewardRankCommand: CommandModule<object, InferredArgs<typeof rewardRankBuilder>> = {
   command: 'reward-rank',
   describe: 'Reward-model ranking: a local sequence-classification model folder scores each (input, candidate) pair; the highest reward wins',
-  builder: ((y: Argv) =>
-    outputOptions(datasetOptions(y))
-      .option('reward-model', { type: 'string', demandOption: true, describe: 'Local model folder (config.json, tokenizer, onnx/model.onnx)' })
-      .option('device', { type: 'string', default: 'cpu', choices: ['cpu', 'cuda'], describe: 'onnxruntime device' })
-      .option('batch-size', { type: 'number', default: 16, describe: 'Pairs per forward pass' })
-      .option('redo', { type: 'boolean', default: false, describe: 'Overwrite existing outputs' })) as unknown as CommandModule<object, ArgumentsCamelCase<RewardArgs>>['builder'],
+  builder: rewardRankBuilder,
   handler: async (args) => {
     const runs = await datasetRuns(args);
-    const results = await runs.each((run) => runRewardRank({ ...run, rewardModel: args['reward-model'], device: args.device as 'cpu' | 'cuda', batchSize: args['batch-size'], redo: args.redo }));
+    const results = await runs.each((run) => runRewardRank({ ...run, rewardModel: args['reward-model'], device: args.device, batchSize: args['batch-size'], redo: args.redo }));
     print(results, args);
   },
 };

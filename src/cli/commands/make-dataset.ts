@@ -3,18 +3,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { loadDatasetConfig } from '../../data/config.js';
 import { DEFAULT_DATASET_SEED, makeDataset } from '../../data/make-dataset.js';
 import { DEFAULT_PROMPT_TEMPLATES_DIR } from '../../data/templates.js';
-import { outputOptions, type OutputArgs } from '../options.js';
-
-type MakeDatasetArgs = ArgumentsCamelCase<
-  OutputArgs & {
-    'dataset-config': string;
-    'data-dir': string;
-    'prompt-templates-dir': string;
-    'cache-dir': string;
-    seed: number;
-    redo: boolean;
-  }
->;
+import { outputOptions, type InferredArgs } from '../options.js';
 
 function builder(y: Argv) {
   return outputOptions(y)
@@ -26,7 +15,9 @@ function builder(y: Argv) {
     .option('redo', { type: 'boolean', default: false, describe: 'Rebuild existing files' });
 }
 
-async function handler(args: MakeDatasetArgs): Promise<void> {
+type MakeDatasetArgs = InferredArgs<typeof builder>;
+
+async function handler(args: ArgumentsCamelCase<MakeDatasetArgs>): Promise<void> {
   const config = await loadDatasetConfig(args['dataset-config']);
   const result = await makeDataset(
     config,
@@ -52,6 +43,6 @@ async function handler(args: MakeDatasetArgs): Promise<void> {
 export const makeDatasetCommand: CommandModule<object, MakeDatasetArgs> = {
   command: 'make-dataset',
   describe: 'Build the processed train/test jsonl of a dataset config from its sources (local files or hf:)',
-  builder: builder as unknown as CommandModule<object, MakeDatasetArgs>['builder'],
+  builder,
   handler,
 };

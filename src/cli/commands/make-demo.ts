@@ -1,18 +1,19 @@
 /** `smoothie make-demo`: regenerate the shipped demo dataset and generations deterministically. */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { writeDemo } from '../../demo/make-demo.js';
-import { outputOptions, type OutputArgs } from '../options.js';
+import { outputOptions, type InferredArgs } from '../options.js';
 
-type DemoArgs = ArgumentsCamelCase<OutputArgs & { 'data-dir': string; 'results-dir': string; seed: number }>;
+function builder(y: Argv) {
+  return outputOptions(y)
+    .option('data-dir', { type: 'string', default: 'results/datasets' })
+    .option('results-dir', { type: 'string', default: 'results' })
+    .option('seed', { type: 'number', default: 20241210 });
+}
 
-export const makeDemoCommand: CommandModule<object, DemoArgs> = {
+export const makeDemoCommand: CommandModule<object, InferredArgs<typeof builder>> = {
   command: 'make-demo',
   describe: 'Write the demo dataset (3 question types × 5 synthetic models of known quality)',
-  builder: ((y: Argv) =>
-    outputOptions(y)
-      .option('data-dir', { type: 'string', default: 'results/datasets' })
-      .option('results-dir', { type: 'string', default: 'results' })
-      .option('seed', { type: 'number', default: 20241210 })) as unknown as CommandModule<object, DemoArgs>['builder'],
+  builder,
   handler: async (args) => {
     const files = await writeDemo({ dataDir: args['data-dir'], resultsDir: args['results-dir'] }, args.seed);
     if (args.json) process.stdout.write(`${JSON.stringify({ seed: args.seed, files }, null, 2)}\n`);

@@ -7,28 +7,12 @@ import { UserInputError } from '../../errors/index.js';
 import { PAPER_TABLES, missingPaperInputs, paperTable, runPaperTable } from '../../paper/tables.js';
 import { SMOOTHIE_DATA_HINT, missingDataError } from '../../paper/layout.js';
 import { paperJson, paperText, writePaperOutputs } from '../../paper/render.js';
-import { outputOptions, type OutputArgs } from '../options.js';
+import { outputOptions, type InferredArgs } from '../options.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
 
 /** The paper's embedder (all-mpnet-base-v2) and its ablation's (BGE-small), as transformers.js ports. */
 export const PAPER_EMBEDDER = 'transformers:Xenova/all-mpnet-base-v2';
 export const PAPER_ABLATION_EMBEDDER = 'transformers:Xenova/bge-small-en-v1.5';
-
-type PaperArgs = ArgumentsCamelCase<
-  OutputArgs & {
-    table: string;
-    data?: string;
-    out: string;
-    embedder: string;
-    'ablation-embedder': string;
-    backend: string;
-    device: string;
-    'cache-dir': string;
-    cache: boolean;
-    seed: number;
-    trials: number;
-  }
->;
 
 function builder(y: Argv) {
   return outputOptions(y)
@@ -37,13 +21,15 @@ function builder(y: Argv) {
     .option('out', { type: 'string', default: 'results/paper', describe: 'Where <table>.md, .tex, .json and the SVG figures go' })
     .option('embedder', { type: 'string', default: PAPER_EMBEDDER, describe: 'Embedder of our Smoothie rows (any: use | hash | glove | transformers:<id>)' })
     .option('ablation-embedder', { type: 'string', default: PAPER_ABLATION_EMBEDDER, describe: "The embedding ablation's second embedder (the paper: BGE-small)" })
-    .option('backend', { type: 'string', default: 'auto', choices: BACKEND_NAMES as unknown as string[], describe: 'tfjs backend' })
-    .option('device', { type: 'string', default: 'cpu', choices: ['cpu', 'cuda'], describe: 'Device for transformers: embedders' })
+    .option('backend', { type: 'string', default: 'auto', choices: BACKEND_NAMES, describe: 'tfjs backend' })
+    .option('device', { type: 'string', default: 'cpu' as const, choices: ['cpu', 'cuda'] as const, describe: 'Device for transformers: embedders' })
     .option('cache-dir', { type: 'string', default: '.smoothie-cache', describe: 'Embedding cache (reruns do not recompute)' })
     .option('cache', { type: 'boolean', default: true, describe: 'Read and write the embedding cache (--no-cache to skip)' })
     .option('seed', { type: 'number', default: DEFAULT_SEED, describe: 'Seed of pick-random, Best-on-Val and labeled-kNN' })
     .option('trials', { type: 'number', default: 10, describe: 'Trials of the trial baselines' });
 }
+
+type PaperArgs = ArgumentsCamelCase<InferredArgs<typeof builder>>;
 
 async function list(args: PaperArgs): Promise<void> {
   const rows = [];
@@ -93,7 +79,7 @@ async function handler(args: PaperArgs): Promise<void> {
   const embedder = (spec: string): Promise<Embedder> => {
     let e = embedders.get(spec);
     if (!e) {
-      e = createEmbedder(spec, { backend: backend.name, device: args.device as 'cpu' | 'cuda', cacheDir: args.cache ? args['cache-dir'] : undefined });
+      e = createEmbedder(spec, { backend: backend.name, device: args.device, cacheDir: args.cache ? args['cache-dir'] : undefined });
       embedders.set(spec, e);
     }
     return e;
@@ -128,9 +114,9 @@ const NO_EMBEDDER: Embedder = {
   embed: () => Promise.reject(new Error('this table embeds nothing')),
 };
 
-export const paperCommand: CommandModule<object, PaperArgs> = {
+export const paperCommand: CommandModule<object, InferredArgs<typeof builder>> = {
   command: 'paper <table>',
   describe: "Reproduce a table of the Smoothie or AutoMix paper from the published data, beside the published numbers ('list' names them)",
-  builder: builder as unknown as CommandModule<object, PaperArgs>['builder'],
+  builder,
   handler,
 };

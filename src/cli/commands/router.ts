@@ -2,9 +2,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_LANCE_TABLE } from '../../route/lance-store.js';
 import { migrateStore } from '../../route/migrate-store.js';
-import { outputOptions, type OutputArgs } from '../options.js';
-
-type MigrateArgs = ArgumentsCamelCase<OutputArgs & { router: string; to: string; table: string; out?: string }>;
+import { outputOptions, type InferredArgs } from '../options.js';
 
 function migrateBuilder(y: Argv) {
   return outputOptions(y)
@@ -14,7 +12,9 @@ function migrateBuilder(y: Argv) {
     .option('out', { type: 'string', describe: 'Also write a router file that uses the table (serve it with smoothie serve --router <out>)' });
 }
 
-async function migrateHandler(args: MigrateArgs): Promise<void> {
+type MigrateArgs = InferredArgs<typeof migrateBuilder>;
+
+async function migrateHandler(args: ArgumentsCamelCase<MigrateArgs>): Promise<void> {
   const result = await migrateStore(args.router, { uri: args.to, table: args.table, out: args.out });
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else if (!args.quiet) {
@@ -27,7 +27,7 @@ async function migrateHandler(args: MigrateArgs): Promise<void> {
 const migrateStoreCommand: CommandModule<object, MigrateArgs> = {
   command: 'migrate-store <router>',
   describe: "Copy a select router's stored rows (JSON + Arrow files) into a LanceDB table several serve processes share (idempotent)",
-  builder: migrateBuilder as unknown as CommandModule<object, MigrateArgs>['builder'],
+  builder: migrateBuilder,
   handler: migrateHandler,
 };
 

@@ -3,7 +3,7 @@
  * `<results-dir>/<dataset>/<group or model>/<method>_test.json`; the command parses flags, calls
  * `runSelect` (src/select/) and prints.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { createBackend, type Backend } from '../../compute/backend.js';
 import type { Embedder } from '../../embed/types.js';
 import { COVERAGE_DEFAULTS } from '../../select/coverage.js';
@@ -11,29 +11,17 @@ import { MBR_UTILITIES, SELECTION_SCOPES, type MbrUtility, type SelectionScope }
 import { labelFreeMethodCommands } from '../../select/methods.js';
 import { needsEmbedder, runSelect, type SelectMethod, type SelectRunResult } from '../../select/run.js';
 import { ANSWER_KINDS, type AnswerKind } from '../../select/vote.js';
-import { datasetOptions, embedderFromArgs, embedderOptions, outputOptions, datasetRuns, type DatasetArgs, type EmbedderArgs, type OutputArgs } from '../options.js';
+import { datasetOptions, embedderFromArgs, embedderOptions, outputOptions, datasetRuns, type InferredArgs } from '../options.js';
 import { printMethodRuns } from '../report.js';
 import { DEFAULT_SEED } from '../../compute/rng.js';
-
-type SelectArgs = DatasetArgs &
-  OutputArgs &
-  EmbedderArgs & {
-    readonly utility?: string;
-    readonly scope?: string;
-    readonly kind?: string;
-    readonly lambda?: number;
-    readonly k?: number;
-    readonly seed: number;
-    readonly redo: boolean;
-  };
 
 export async function runSelectCommand(method: SelectMethod, args: SelectArgs): Promise<SelectRunResult[]> {
   const runs = await datasetRuns(args);
   const opts = {
     method,
-    utility: args.utility as MbrUtility | undefined,
-    scope: args.scope as SelectionScope | undefined,
-    kind: args.kind as AnswerKind | undefined,
+    utility: args.utility,
+    scope: args.scope,
+    kind: args.kind,
     lambda: args.lambda,
     k: args.k,
     seed: args.seed,
@@ -62,54 +50,66 @@ function common<T>(y: Argv<T>) {
 function scopeOption<T>(y: Argv<T>) {
   return y.option('scope', {
     type: 'string',
-    default: 'sample',
-    choices: SELECTION_SCOPES as unknown as string[],
+    default: 'sample' as SelectionScope,
+    choices: SELECTION_SCOPES,
     describe: 'sample: a choice per sample; global: one voter (best mean score) for every sample',
   });
 }
 
-type CommandArgs = ArgumentsCamelCase<SelectArgs>;
+/** What every selector takes: the shared flags, and each selector's own (absent where another selector runs). */
+type SelectArgs = InferredArgs<typeof common> & Partial<InferredArgs<typeof mbrBuilder> & InferredArgs<typeof voteBuilder> & InferredArgs<typeof coverageBuilder>>;
 
-function command(name: SelectMethod, describe: string, builder: (y: Argv) => Argv<unknown>): CommandModule<object, CommandArgs> {
+function command(name: SelectMethod, describe: string, builder: (y: Argv) => Argv<SelectArgs>): CommandModule<object, SelectArgs> {
   return {
     command: name,
     describe,
-    builder: builder as unknown as CommandModule<object, CommandArgs>['builder'],
+    builder,
     handler: async (args) => printMethodRuns(await runSelectCommand(name, args), args),
   };
 }
 
-export const mbrCommand = command('mbr', 'Minimum Bayes risk: the candidate most similar to the others (label-free)', (y) =>
-  scopeOption(common(y)).option('utility', {
+function mbrBuilder(y: Argv) {
+  return scopeOption(common(y)).option('utility', {
     type: 'string',
-    default: 'cosine',
-    choices: MBR_UTILITIES as unknown as string[],
+    default: 'cosine' as MbrUtility,
+    choices: MBR_UTILITIES,
     describe: 'cosine of candidate embeddings, or ROUGE-L F between texts (no embedder)',
-  }),
-);
+  });
+}
 
-export const voteCommand = command('vote', 'Majority vote over normalised short answers, ties broken by MBR (label-free)', (y) =>
-  common(y).option('kind', {
+function voteBuilder(y: Argv) {
+  return common(y).option('kind', {
     type: 'string',
-    default: 'auto',
-    choices: ANSWER_KINDS as unknown as string[],
+    default: 'auto' as AnswerKind,
+    choices: ANSWER_KINDS,
     describe: 'Answer normalisation: number (last number), letter (option letter), text (SQuAD-style), auto (per sample)',
-  }),
-);
+  });
+}
+
+function coverageBuilder(y: Argv) {
+  return scopeOption(common(y))
+    .option('lambda', { type: 'number', default: COVERAGE_DEFAULTS.lambda, describe: 'Cost of an unsupported word relative to a supported one' })
+    .option('k', { type: 'number', default: COVERAGE_DEFAULTS.k, describe: 'Neighbourhood size (the sample included); 1: per sample, no embedder' });
+}
+
+export const mbrCommand = command('mbr', 'Minimum Bayes risk: the candidate most similar to the others (label-free)', mbrBuilder);
+
+export const voteCommand = command('vote', 'Majority vote over normalised short answers, ties broken by MBR (label-free)', voteBuilder);
 
 export const coverageCommand = command(
   'coverage',
   'Ours: supported coverage — words shared with other candidates, minus lambda × unsupported words, averaged over k nearest inputs (label-free)',
-  (y) =>
-    scopeOption(common(y))
-      .option('lambda', { type: 'number', default: COVERAGE_DEFAULTS.lambda, describe: 'Cost of an unsupported word relative to a supported one' })
-      .option('k', { type: 'number', default: COVERAGE_DEFAULTS.k, describe: 'Neighbourhood size (the sample included); 1: per sample, no embedder' }),
+  coverageBuilder,
 );
 
-export const methodsCommand: CommandModule<object, ArgumentsCamelCase<OutputArgs>> = {
+function methodsBuilder(y: Argv) {
+  return outputOptions(y);
+}
+
+export const methodsCommand: CommandModule<object, InferredArgs<typeof methodsBuilder>> = {
   command: 'methods',
   describe: 'List every label-free selection method as a subcommand with flags (append the dataset flags to run one)',
-  builder: (y) => outputOptions(y) as unknown as Argv<ArgumentsCamelCase<OutputArgs>>,
+  builder: methodsBuilder,
   handler: (args) => {
     const labelFree = labelFreeMethodCommands();
     if (args.json) process.stdout.write(`${JSON.stringify({ label_free: labelFree }, null, 2)}\n`);

@@ -9,25 +9,7 @@ import { isReplica, joinReplicas, parseWorkers, superviseReplicas } from '../../
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
 import { ROUTER_STRATEGIES } from '../../route/strategies.js';
-import { outputOptions, type OutputArgs } from '../options.js';
-
-type ServeArgs = ArgumentsCamelCase<
-  OutputArgs & {
-    router: string;
-    models: string;
-    host: string;
-    port: number;
-    'max-concurrency': number;
-    'max-queue': number;
-    'max-body': string;
-    'drain-timeout': number;
-    'log-requests': boolean;
-    store?: string;
-    'store-table': string;
-    'store-refresh': number;
-    workers: string;
-  }
->;
+import { outputOptions, type InferredArgs } from '../options.js';
 
 const UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 2 ** 10, m: 1e6, mb: 1e6, mib: 2 ** 20, g: 1e9, gb: 1e9, gib: 2 ** 30 };
 
@@ -64,6 +46,8 @@ function builder(y: Argv) {
     .option('workers', { type: 'string', default: '1', describe: 'Replicas on the one port (node:cluster), each loading the router: a number, or auto (one per core)' })
     .option('log-requests', { type: 'boolean', default: false, describe: 'One JSON line per request on stderr: request id, path, status, ms, model, escalation (never a body or key)' });
 }
+
+type ServeArgs = ArgumentsCamelCase<InferredArgs<typeof builder>>;
 
 async function handler(args: ServeArgs): Promise<void> {
   const maxBodyBytes = parseByteSize(args['max-body']);
@@ -152,9 +136,9 @@ async function supervise(args: ServeArgs, workers: number, maxBodyBytes: number)
   }
 }
 
-export const serveCommand: CommandModule<object, ServeArgs> = {
+export const serveCommand: CommandModule<object, InferredArgs<typeof builder>> = {
   command: 'serve',
   describe: 'Serve a saved router as an OpenAI-compatible chat completions endpoint',
-  builder: builder as unknown as CommandModule<object, ServeArgs>['builder'],
+  builder,
   handler,
 };
