@@ -107,6 +107,15 @@ function storeError(uri: string, doing: string, error: unknown): UserInputError 
   return new UserInputError(`LanceDB store: ${doing} failed: ${message}`, { file: uri });
 }
 
+/** A row as the table stores it. */
+type LanceRecord = {
+  readonly id: string;
+  readonly input: number[];
+  readonly pairwise: number[];
+  readonly created_ms: number;
+  readonly source: string;
+};
+
 /** Retries of an append whose commit failed (e.g. lost to another process's commit). */
 const APPEND_RETRIES = 4;
 
@@ -126,8 +135,10 @@ export class LanceStore implements SharedSampleStore {
   /** Table rows read by refreshes so far (in table order). */
   private scanned = 0;
   private refreshing: Promise<number> | undefined;
-  /** This process's appends, one at a time: concurrent commits from one process only conflict with each other. */
+  /** This process's appends, one commit at a time: concurrent commits from one process would only conflict with each other. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Appends waiting for the commit in flight; they go in the next commit together (group commit). */
+  private waiting: { readonly records: readonly LanceRecord[]; readonly done: (error?: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** The input dimension the table records (known once the table exists). */
@@ -232,25 +243,66 @@ export class LanceStore implements SharedSampleStore {
     const now = Date.now();
     const source = this.options.source ?? `${os.hostname()}:${process.pid}`;
     const records = rows.map((r) => ({ id: r.id, input: Array.from(r.input), pairwise: Array.from(r.distances), created_ms: now, source }));
-    const write = this.writes.then(async () => {
-      // A commit can lose a race with another process's; a retry merges on `id`, so a row that did land is not added twice.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          if (skipExisting || attempt > 0) return (await table.mergeInsert('id').whenNotMatchedInsertAll().execute(records)).numInsertedRows;
-          await table.add(records);
-          return rows.length;
-        } catch (error) {
-          if (attempt >= APPEND_RETRIES) throw storeError(this.uri, `adding ${rows.length} rows to ${this.table}`, error);
-          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-          // Retry from the newest version: the handle still reads the one its failed commit conflicted with.
-          await table.checkoutLatest().catch(() => undefined);
-        }
-      }
-    });
-    this.writes = write.catch(() => undefined);
-    const inserted = await write;
+    const inserted = skipExisting ? await this.commitAlone(table, records) : await this.commitGrouped(table, records);
     this.remember(rows);
     return inserted;
+  }
+
+  /**
+   * Commits `records` together with every append that arrives while a commit is in flight (one LanceDB
+   * version for all of them, instead of one each); resolves when they are committed.
+   */
+  private commitGrouped(table: Table, records: readonly LanceRecord[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const first = this.waiting.length === 0;
+      this.waiting.push({ records, done: (error) => (error === undefined ? resolve(records.length) : reject(error)) });
+      if (!first) return;
+      // The first waiting append schedules the commit of the whole group behind the one in flight.
+      const write = this.writes.then(async () => {
+        const group = this.waiting;
+        this.waiting = [];
+        try {
+          await this.commitRecords(
+            table,
+            group.flatMap((g) => g.records),
+            false,
+          );
+          for (const g of group) g.done();
+        } catch (error) {
+          for (const g of group) g.done(error);
+        }
+      });
+      this.writes = write.catch(() => undefined);
+    });
+  }
+
+  /** Commits `records` on their own (migration: merged on `id`); resolves to the rows inserted. */
+  private commitAlone(table: Table, records: readonly LanceRecord[]): Promise<number> {
+    const write = this.writes.then(() => this.commitRecords(table, records, true));
+    this.writes = write.catch(() => undefined);
+    return write;
+  }
+
+  /** One commit, retried: a commit can lose a race with another process's; a retry merges on `id`, so a row that did land is not added twice. */
+  private async commitRecords(table: Table, records: readonly LanceRecord[], skipExisting: boolean): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (skipExisting || attempt > 0)
+          return (
+            await table
+              .mergeInsert('id')
+              .whenNotMatchedInsertAll()
+              .execute([...records])
+          ).numInsertedRows;
+        await table.add([...records]);
+        return records.length;
+      } catch (error) {
+        if (attempt >= APPEND_RETRIES) throw storeError(this.uri, `adding ${records.length} rows to ${this.table}`, error);
+        await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        // Retry from the newest version: the handle still reads the one its failed commit conflicted with.
+        await table.checkoutLatest().catch(() => undefined);
+      }
+    }
   }
 
   /** Reads the rows committed since the last refresh (by any process); resolves to how many were new here. */

@@ -167,6 +167,20 @@ describe('LanceStore', () => {
     for (const s of [a, b]) await s.close();
   });
 
+  it('commits concurrent adds of one process together (group commit), each row once', async () => {
+    const uri = path.join(dir, 'grouped');
+    const store = await LanceStore.open({ uri, voters: 2, embedder: EMBEDDER, refreshMs: 0, source: 'g' });
+    const samples = randomSamples(40, 4, 2, 9);
+    await store.add(samples.slice(0, 1)); // creates the table
+    const before = await store.version();
+    await Promise.all(samples.slice(1).map((s) => store.add([s])));
+    expect(await store.tableRows()).toBe(40);
+    // 39 adds arrived while the first of them was committing: they share the following commit(s).
+    expect((await store.version()) - before).toBeLessThan(39);
+    expect(store.size).toBe(40);
+    await store.close();
+  });
+
   it('refuses another format, voter count or embedder with one line', async () => {
     const uri = path.join(dir, 'versions');
     const store = await LanceStore.open({ uri, voters: 3, embedder: EMBEDDER, refreshMs: 0 });
