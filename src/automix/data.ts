@@ -50,6 +50,15 @@ export const AutomixRowSchema = z.object({
   /** Kept for the categories and replays; any other column is dropped. */
   category: z.string().optional(),
 });
+/**
+ * One AutoMix row: both models' scores, the verifier confidence and the small model's answer.
+ *
+ * @example
+ * ```ts
+ * const row: AutomixRow = { id: '0', dataset: 'qasper', split: 'train', slmScore: 0.4, llmScore: 0.9, confidence: 0.25, slmAnswer: 'unanswerable' };
+ * const fitted = new MetaVerifier({ method: 'Threshold' }).fit([row, ...rows]);
+ * ```
+ */
 export type AutomixRow = Readonly<z.infer<typeof AutomixRowSchema>>;
 
 const Text = z.string({ error: (issue) => (issue.input === undefined ? 'missing' : `expected a string, got ${issue.input === null ? 'null' : typeof issue.input}`) });
@@ -70,6 +79,15 @@ export function automixLineSchema(c: Required<AutomixColumns>) {
   });
 }
 
+/**
+ * An AutoMix file as `loadAutomixData` read it: its rows and the columns they came from.
+ *
+ * @example
+ * ```ts
+ * const data: AutomixData = await loadAutomixData('automix.jsonl', { slm: 'llama13b', llm: 'llama70b' });
+ * console.log(data.rows.length, data.columns.confidence); // 'p_ver_13b'
+ * ```
+ */
 export interface AutomixData {
   readonly file: string;
   readonly rows: readonly AutomixRow[];

@@ -15,6 +15,15 @@ import type { AutomixRow } from './data.js';
 import { FAMILIES, POMDP_UNION, categoriesOf, type FamilyName, type Param, type TrainRows } from './methods.js';
 
 export const META_VERIFIERS = ['POMDP', 'Threshold', 'DoubleThreshold', 'TripleThreshold', 'SelfConsistency', 'POMDPSimple', 'GreedyPOMDP', 'BayesPOMDP'] as const;
+/**
+ * A meta-verifier method (AutoMix's POMDP and thresholds, self-consistency, our BayesPOMDP).
+ *
+ * @example
+ * ```ts
+ * const method: MetaVerifierName = 'Threshold';
+ * const fitted = new MetaVerifier({ method }).fit(rows);
+ * ```
+ */
 export type MetaVerifierName = (typeof META_VERIFIERS)[number];
 
 const familiesOf = (method: MetaVerifierName): readonly FamilyName[] => (method === 'POMDP' ? POMDP_UNION : [method]);

@@ -8,6 +8,15 @@ import { cleanGeneration } from '../data/clean.js';
 import type { SelectionFile } from '../data/schemas.js';
 import { selectionFile, selectionOf, type Selection } from '../data/selection.js';
 
+/**
+ * The pick-longest baseline's options.
+ *
+ * @example
+ * ```ts
+ * const options: PickLongestOptions = { clean: false };
+ * const { selected } = pickLongest(table, options);
+ * ```
+ */
 export interface PickLongestOptions {
   /** Apply `cleanGeneration` (first line, special tokens removed) before counting. @default true */
   readonly clean?: boolean;

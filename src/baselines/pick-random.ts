@@ -9,6 +9,15 @@ import type { TrialSelectionFile } from '../data/schemas.js';
 import { chosenGenerations, selectionOf, trialsFile, type TrialSelections } from '../data/selection.js';
 import { InvalidParameterError } from '../errors/index.js';
 
+/**
+ * The pick-random baseline's options: trials and the seeded generator they draw from.
+ *
+ * @example
+ * ```ts
+ * const options: PickRandomOptions = { trials: 10, rng: new Rng(0) };
+ * const { trials } = pickRandom(table, options);
+ * ```
+ */
 export interface PickRandomOptions {
   /** @default 10 */
   readonly trials?: number;

@@ -1,6 +1,23 @@
-/** A dense, row-major (C order) array: the one in-memory shape of embeddings and weights. */
+/**
+ * A dense, row-major (C order) array: the one in-memory shape of embeddings and weights.
+ *
+ * @example
+ * ```ts
+ * const data: FloatArray = new Float32Array([1, 2, 3, 4]);
+ * const X = ndarray(data, [2, 2]);
+ * ```
+ */
 export type FloatArray = Float32Array | Float64Array;
 
+/**
+ * A shaped, row-major float array: `data` holds the values, `shape` their dimensions.
+ *
+ * @example
+ * ```ts
+ * const W: NdArray<Float64Array> = { data: new Float64Array([0.2, 0.8, 0.5, 0.5]), shape: [2, 2] }; // or ndarray(data, shape)
+ * const row1 = W.data.subarray(W.shape[1], 2 * W.shape[1]);
+ * ```
+ */
 export interface NdArray<T extends FloatArray = FloatArray> {
   readonly data: T;
   readonly shape: readonly number[];

@@ -10,6 +10,15 @@ import { withCache } from './cache.js';
 import type { Embedder } from './types.js';
 import type { UseRuntime } from './use/use-embedder.js';
 
+/**
+ * How `createEmbedder` builds an embedder: runtime, device, batching, workers and cache.
+ *
+ * @example
+ * ```ts
+ * const options: CreateEmbedderOptions = { runtime: 'onnx', workers: 4, cacheDir: '.cache' };
+ * const embedder = await createEmbedder('use', options);
+ * ```
+ */
 export interface CreateEmbedderOptions {
   /** tfjs backend for `use` on the tfjs runtime. @default 'auto' */
   readonly backend?: string;

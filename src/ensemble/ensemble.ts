@@ -21,6 +21,15 @@ import { providerEntry } from './providers.js';
 import { loadTemplateFile, shippedPath, type PromptTemplate } from '../data/templates.js';
 import { UserInputError } from '../errors/index.js';
 
+/**
+ * What building an `Ensemble` takes besides its architecture: models, custom components, seed.
+ *
+ * @example
+ * ```ts
+ * const options: EnsembleOptions = { registry: await loadModelRegistry('models.yaml'), seed: 7 };
+ * const ensemble = await Ensemble.fromFile('moa.json', options);
+ * ```
+ */
 export interface EnsembleOptions {
   /** Models by name (`models.yaml`); components naming other models use their `model_type`'s endpoint. */
   readonly registry?: ModelRegistry;
@@ -69,6 +78,15 @@ export interface LayerTrace {
   readonly stopped: boolean;
 }
 
+/**
+ * What `Ensemble.generate` returns: the answer, the candidates it came from, and the per-layer trace, calls and cost.
+ *
+ * @example
+ * ```ts
+ * const result: EnsembleResult = await ensemble.generate('How do I make a cake?');
+ * console.log(result.answer, result.calls, result.cost, result.trace.length);
+ * ```
+ */
 export interface EnsembleResult {
   readonly answer: string;
   readonly candidates: readonly Candidate[];

@@ -4,6 +4,15 @@
  */
 const MARKER = Symbol.for('smoothie-router.error');
 
+/**
+ * What `new SmoothieError(message, options)` takes besides the message.
+ *
+ * @example
+ * ```ts
+ * const options: SmoothieErrorOptions = { exitCode: 3, cause: error };
+ * throw new SmoothieError('the store could not be read', options);
+ * ```
+ */
 export interface SmoothieErrorOptions {
   /** Process exit code the CLI uses. @default 1 */
   readonly exitCode?: number;

@@ -7,6 +7,15 @@ import { SmoothieError } from './smoothie-error.js';
 
 const USER_MARKER = Symbol.for('smoothie-router.user-input-error');
 
+/**
+ * Where a user's problem is: what `new UserInputError(message, details)` takes.
+ *
+ * @example
+ * ```ts
+ * const details: UserInputErrorDetails = { file: 'data.jsonl', row: 12, field: 'reference' };
+ * throw new UserInputError('expected a string', details);
+ * ```
+ */
 export interface UserInputErrorDetails {
   /** File the problem was found in. */
   readonly file?: string;

@@ -11,8 +11,26 @@ import { rougeScores } from './rouge.js';
 /** The reference shapes of the processed datasets (`reference` field, spec §2.2). */
 export type Reference = string | readonly string[] | Readonly<Record<string, number>>;
 
+/**
+ * A scoring metric's name (see `scoreSample`, `metricForTask`).
+ *
+ * @example
+ * ```ts
+ * const name: MetricName = 'rougeL';
+ * const score = scoreSample(name, 'A cat sat on the mat.', 'The cat sat.');
+ * ```
+ */
 export type MetricName = 'rouge1' | 'rouge2' | 'rougeL' | 'squad_acc' | 'trivia_qa_acc' | 'definition_extraction_acc' | 'gsm8k_acc' | 'gsm8k_acc_robust' | 'mix_instruct_rank';
 
+/**
+ * A scoring metric: what `metricForTask` returns.
+ *
+ * @example
+ * ```ts
+ * const metric: Metric = metricForTask('squad');
+ * const score = metric.score('Paris', 'Paris'); // metric.higherIsBetter says which way is better
+ * ```
+ */
 export interface Metric {
   readonly name: MetricName;
   /** The metric on the generation as given (no cleaning); a reference of the wrong shape throws a UserInputError. */

@@ -77,7 +77,25 @@ export const SmoothieCascadeConfigSchema = z.strictObject({
  * ```
  */
 export const RouterConfigSchema = z.discriminatedUnion('strategy', [SelectConfigSchema, CascadeConfigSchema, SmoothieCascadeConfigSchema]);
+/**
+ * A validated router config, defaults filled in (`RouterConfigSchema`'s output; `router.config`).
+ *
+ * @example
+ * ```ts
+ * const config: RouterConfig = RouterConfigSchema.parse({ strategy: 'cascade', slm: 'small', llm: 'large' });
+ * if (config.strategy === 'cascade') console.log(config.threshold); // 0.5, the default
+ * ```
+ */
 export type RouterConfig = z.infer<typeof RouterConfigSchema>;
+/**
+ * A router config as written (defaults optional): what `createRouter` and `route` take.
+ *
+ * @example
+ * ```ts
+ * const config: RouterConfigInput = { strategy: 'select', voters: ['llama', 'mistral', 'gemma'], k: 1, embedder: 'hash' };
+ * const router = await createRouter(config);
+ * ```
+ */
 export type RouterConfigInput = z.input<typeof RouterConfigSchema>;
 export type SelectConfig = z.infer<typeof SelectConfigSchema>;
 export type CascadeConfig = z.infer<typeof CascadeConfigSchema>;

@@ -13,9 +13,26 @@ import { writeRouterFile, type ModelCaller, type RouteRequest } from './request.
 
 export type { CascadeResult } from './results.js';
 
+/**
+ * What `calibrate()` aims at: a share of escalated requests, or a mean cost per query (in the config's cost units).
+ *
+ * @example
+ * ```ts
+ * const target: CalibrationTarget = { escalationRate: 0.3 }; // or { costPerQuery: 20 }
+ * const { threshold } = await router.calibrate(unlabelled, target);
+ * ```
+ */
 export type CalibrationTarget = { readonly escalationRate: number } | { readonly costPerQuery: number };
 
-/** What `calibrate()` fitted: the threshold, and what it achieves on the calibration requests. */
+/**
+ * What `calibrate()` fitted: the threshold, and what it achieves on the calibration requests.
+ *
+ * @example
+ * ```ts
+ * const result: CalibrationResult = await router.calibrate(unlabelled, { costPerQuery: 20 });
+ * console.log(result.threshold, result.escalation_rate, result.cost_per_query);
+ * ```
+ */
 export type CalibrationResult = Calibration & { readonly threshold: number };
 
 /** The SLM's answer, the confidence in it, and the calls it took. */

@@ -4,11 +4,29 @@ import { tokenF1 } from '../automix/scoring.js';
 import type { EscalatingRouter } from './escalating-router.js';
 import type { RouteRequest } from './request.js';
 
+/**
+ * A request with its reference answer, for `evaluateCascade`.
+ *
+ * @example
+ * ```ts
+ * const labelled: LabelledRequest[] = [{ request: { input: 'Capital of France?', context }, reference: 'Paris' }];
+ * const { lift } = await evaluateCascade(router, labelled);
+ * ```
+ */
 export interface LabelledRequest {
   readonly request: RouteRequest;
   readonly reference: string;
 }
 
+/**
+ * What `evaluateCascade` returns: the router's quality, cost and escalation rate, and its ΔIBC lift.
+ *
+ * @example
+ * ```ts
+ * const evaluation: CascadeEvaluation = await evaluateCascade(router, labelled);
+ * console.log(evaluation.lift, evaluation.quality, evaluation.escalationRate);
+ * ```
+ */
 export interface CascadeEvaluation {
   readonly requests: number;
   /** ΔIBC of the router's decisions (AutoMix's metric; the verifier cost counts for `cascade` only). */

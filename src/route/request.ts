@@ -5,6 +5,15 @@ import { ROUTER_FORMAT, type RouterFile } from './config.js';
 
 export const ROUTER_VERSION = '0.1.0';
 
+/**
+ * One request to a router: the query, plus what a strategy may use (`select` candidates, a `cascade` context).
+ *
+ * @example
+ * ```ts
+ * const request: RouteRequest = { input: [{ role: 'user', content: 'Who wrote the paper?' }], context };
+ * const { output } = await router.route(request);
+ * ```
+ */
 export interface RouteRequest {
   /** The query: a prompt or chat messages. */
   readonly input: string | readonly ChatMessage[];

@@ -1,5 +1,15 @@
 /** What routing a request returns, per strategy: a `select` choice, or a cascade's keep-or-escalate. */
 
+/**
+ * What a `select` router answers: the chosen candidate, its voter and the Smoothie weights.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'select', voters: ['llama', 'mistral', 'gemma'], k: 1, embedder: 'hash' });
+ * const result: SelectResult = await router.route({ input: 'What is 2+2?', candidates: ['4', 'four', '5'] });
+ * console.log(result.model, result.weights);
+ * ```
+ */
 export interface SelectResult {
   readonly strategy: 'select';
   /** The chosen candidate, unchanged. */
@@ -16,6 +26,16 @@ export interface SelectResult {
   readonly calls: number;
 }
 
+/**
+ * What an escalating router (`cascade`, `smoothie-cascade`) answers: the kept or escalated answer, its confidence and cost.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large' }, { registry });
+ * const result: CascadeResult = await router.route({ input: 'Who wrote it?', context });
+ * console.log(result.escalated ? 'LLM' : 'SLM', result.confidence, result.cost);
+ * ```
+ */
 export interface CascadeResult {
   readonly strategy: 'cascade' | 'smoothie-cascade';
   readonly output: string;
@@ -31,5 +51,14 @@ export interface CascadeResult {
   readonly slmAnswer: string;
 }
 
-/** The answer of any strategy; `strategy` tells which. */
+/**
+ * The answer of any strategy; `strategy` tells which.
+ *
+ * @example
+ * ```ts
+ * const result: RouteResult = await router.route({ input: 'What is 2+2?' });
+ * if (result.strategy === 'select') console.log(result.model, result.weights);
+ * else console.log(result.escalated, result.confidence, result.cost);
+ * ```
+ */
 export type RouteResult = SelectResult | CascadeResult;

@@ -5,7 +5,19 @@ import type { RouteResult } from './results.js';
 
 export type { RouteResult } from './results.js';
 
-/** A router: `createRouter` and `loadRouter` return one, `serveRouter` serves one. */
+/**
+ * A router: `createRouter` and `loadRouter` return one, `serveRouter` serves one.
+ *
+ * @example
+ * ```ts
+ * const router: Router = await loadRouter('router.json');
+ * try {
+ *   const { output, model } = await router.route({ input: 'What is 2+2?', candidates: ['4', 'four', '5'] });
+ * } finally {
+ *   await router.dispose();
+ * }
+ * ```
+ */
 export interface Router<Result extends RouteResult = RouteResult> {
   /** The strategy's name in the strategy table (`ROUTER_STRATEGIES`). */
   readonly strategy: RouterConfig['strategy'];

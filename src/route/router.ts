@@ -93,7 +93,15 @@ export async function loadRouter(file: string, options: RouterOptions = {}): Pro
   return openRouter(saved.config, { ...options, embedder }, store);
 }
 
-/** `route()`'s options: which router, and what `createRouter`/`loadRouter` take. */
+/**
+ * `route()`'s options: which router, and what `createRouter`/`loadRouter` take.
+ *
+ * @example
+ * ```ts
+ * const options: RouteOptions = { router: 'router.json', registry: await loadModelRegistry('models.yaml') };
+ * const { output, model } = await route({ input: 'What is 2+2?' }, options);
+ * ```
+ */
 export interface RouteOptions extends RouterOptions {
   /** A config (`createRouter`), a router file (`loadRouter`), or an open router (left open). */
   readonly router: RouterConfigInput | string | Router;

@@ -18,7 +18,16 @@ import type { Router } from './router-interface.js';
 
 export type { SelectResult } from './results.js';
 
-/** A past sample for the store: its input and every voter's candidate. */
+/**
+ * A past sample for the store: its input and every voter's candidate.
+ *
+ * @example
+ * ```ts
+ * const router = await createRouter({ strategy: 'select', voters: ['llama', 'mistral', 'gemma'], embedder: 'hash' });
+ * const past: StoredRequest[] = [{ input: 'What is 2+2?', candidates: ['4', 'four', '5'] }];
+ * await router.add(past);
+ * ```
+ */
 export interface StoredRequest {
   readonly input: RouteRequest['input'];
   readonly candidates: readonly string[];

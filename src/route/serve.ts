@@ -20,6 +20,15 @@ import { createServeMetrics } from './metrics.js';
 import { Slots } from './slots.js';
 import type { RouteResult, Router } from './router.js';
 
+/**
+ * How `serveRouter` serves: address, concurrency, limits and the request log.
+ *
+ * @example
+ * ```ts
+ * const options: ServeOptions = { port: 0, maxConcurrency: 8, onLog: (entry) => console.log(JSON.stringify(entry)) };
+ * const server = await serveRouter(router, options);
+ * ```
+ */
 export interface ServeOptions {
   /** @default 127.0.0.1 */
   readonly host?: string;
@@ -53,6 +62,16 @@ export interface RequestLogEntry {
   readonly error?: string;
 }
 
+/**
+ * A running router server (`serveRouter`): its URL, the Node server and its metrics.
+ *
+ * @example
+ * ```ts
+ * const server: RouterServer = await serveRouter(router, { port: 0 });
+ * console.log(`POST ${server.url}/v1/chat/completions`);
+ * const { drained } = await server.close();
+ * ```
+ */
 export interface RouterServer {
   readonly url: string;
   readonly server: Server;

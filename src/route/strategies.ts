@@ -14,6 +14,15 @@ import type { Router } from './router-interface.js';
 import type { SampleStore } from './store.js';
 import type { LanceStore } from './lance-store.js';
 
+/**
+ * What opening a router takes besides its config (`createRouter`, `loadRouter`, `route`).
+ *
+ * @example
+ * ```ts
+ * const options: RouterOptions = { registry: await loadModelRegistry('models.yaml'), embedderOptions: { cacheDir: '.cache' } };
+ * const router = await createRouter({ strategy: 'cascade', slm: 'small', llm: 'large' }, options);
+ * ```
+ */
 export interface RouterOptions {
   /** An embedder to use instead of creating the configured one (it must have the same id). */
   readonly embedder?: Embedder;
@@ -43,7 +52,15 @@ export interface StoreLocation {
   readonly onRefreshError?: (error: Error) => void;
 }
 
-/** One row of the strategy table. */
+/**
+ * One row of the strategy table.
+ *
+ * @example
+ * ```ts
+ * const cascade: RouterStrategy<Extract<RouterConfig, { strategy: 'cascade' }>> = ROUTER_STRATEGIES.cascade;
+ * if (cascade.callsModels) console.log(`${cascade.name} needs a model registry (${cascade.source})`);
+ * ```
+ */
 export interface RouterStrategy<Config extends RouterConfig = RouterConfig> {
   readonly name: Config['strategy'];
   /** One line for `--help` and the README. */
@@ -139,6 +156,15 @@ export const ROUTER_STRATEGIES: Readonly<{ [S in RouterConfig['strategy']]: Rout
   'smoothie-cascade': smoothieCascade,
 });
 
+/**
+ * A routing strategy's name: a key of `ROUTER_STRATEGIES`.
+ *
+ * @example
+ * ```ts
+ * const name: StrategyName = 'select';
+ * console.log(ROUTER_STRATEGIES[name].summary);
+ * ```
+ */
 export type StrategyName = RouterConfig['strategy'];
 
 /** The strategies' names, in table order. */

@@ -26,6 +26,15 @@ import { DEFAULT_SEED } from '../compute/rng.js';
  * ```
  */
 export const SMOOTHIE_TYPES = ['sample_independent', 'sample_dependent'] as const;
+/**
+ * Smoothie's regime: one of `SMOOTHIE_TYPES`.
+ *
+ * @example
+ * ```ts
+ * const type: SmoothieType = 'sample_independent';
+ * const fitted = await new Smoothie({ type }).fit({ generations: G });
+ * ```
+ */
 export type SmoothieType = (typeof SMOOTHIE_TYPES)[number];
 
 export const SmoothieOptionsSchema = z
@@ -47,6 +56,15 @@ export const SmoothieOptionsSchema = z
     message: 'k is required for sample_dependent',
     path: ['k'],
   });
+/**
+ * Smoothie's hyperparameters, as given to `new Smoothie(options)` (validated by `fit()`).
+ *
+ * @example
+ * ```ts
+ * const options: SmoothieOptions = { type: 'sample_dependent', k: 20 };
+ * const fitted = await new Smoothie(options).fit({ generations: G, inputs: X });
+ * ```
+ */
 export type SmoothieOptions = z.input<typeof SmoothieOptionsSchema>;
 export type ResolvedSmoothieOptions = z.output<typeof SmoothieOptionsSchema>;
 
@@ -70,9 +88,25 @@ export function parseSmoothieOptions(options: SmoothieOptions, n?: number, rows 
   return o;
 }
 
-/** An embedding array: an NdArray, or what `readNpy()` / `readArrowMatrix()` return (float32 or float64 data). */
+/**
+ * An embedding array: an NdArray, or what `readNpy()` / `readArrowMatrix()` return (float32 or float64 data).
+ *
+ * @example
+ * ```ts
+ * const G: EmbeddingArray = ndarray(new Float32Array(n * m * d), [n, m, d]); // or await readNpy('generations.npy')
+ * ```
+ */
 export type EmbeddingArray = NdArray | { readonly data: ArrayLike<number | bigint> & { readonly length: number }; readonly shape: readonly number[]; readonly dtype?: string };
 
+/**
+ * What `Smoothie.fit()` takes: the voters' generation embeddings and, for neighbourhoods, the inputs'.
+ *
+ * @example
+ * ```ts
+ * const input: SmoothieFitInput = { generations: await readNpy('generations.npy'), inputs: await readNpy('inputs.npy') };
+ * const fitted = await new Smoothie({ type: 'sample_dependent', k: 20 }).fit(input);
+ * ```
+ */
 export interface SmoothieFitInput {
   /** Voter embeddings, (n, m, d). */
   readonly generations: EmbeddingArray;
@@ -129,6 +163,16 @@ const FittedSmoothieJsonSchema = z.object({
     })
     .optional(),
 });
+/**
+ * A fitted Smoothie as JSON: what `FittedSmoothie.toJSON()` returns and `FittedSmoothie.fromJSON()` reads.
+ *
+ * @example
+ * ```ts
+ * const json: FittedSmoothieJson = fitted.toJSON();
+ * await writeFile('smoothie.json', JSON.stringify(json));
+ * const again = FittedSmoothie.fromJSON(JSON.parse(await readFile('smoothie.json', 'utf8')));
+ * ```
+ */
 export type FittedSmoothieJson = z.infer<typeof FittedSmoothieJsonSchema>;
 
 function seconds(since: number): number {
