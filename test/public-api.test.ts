@@ -2,7 +2,8 @@
 // package.json "exports" — by the package's name (Node resolves `smoothie-router` to this repository's
 // dist/ through "exports", as an installed copy would), and they work end to end offline.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/shared.js';
@@ -55,6 +56,35 @@ const ROOT_NAMES = [
 ].sort();
 
 describe('public entry points', () => {
+  it('importing the root loads none of the heavy packages (they load when a feature needs them)', () => {
+    // A resolve hook in the fresh process names every package the import graph reaches.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'smoothie-import-'));
+    const hook = path.join(dir, 'hook.mjs');
+    writeFileSync(
+      hook,
+      'export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(r.url); if (m) process.stderr.write(`package ${m[1]}\\n`); return r; }\n',
+    );
+    try {
+      const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, '--input-type=module', '-e', "await import('smoothie-router')"], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status).toBe(0);
+      const loaded = new Set(
+        r.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('package '))
+          .map((l) => l.slice('package '.length)),
+      );
+      expect(loaded.has('zod')).toBe(true); // the hook sees packages: the root exports zod schemas
+      const heavy = ['openai', 'hnswlib-node', 'apache-arrow', 'yaml', 'prom-client', 'dotenv', '@lancedb/lancedb', 'onnxruntime-node', '@tensorflow/tfjs', '@huggingface/transformers', 'autocannon'];
+      expect(heavy.filter((name) => loaded.has(name))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('package.json: the root and one subpath per concept, all without side effects', () => {
     expect(pkg.sideEffects).toBe(false);
     expect(Object.keys(pkg.exports).sort()).toEqual(

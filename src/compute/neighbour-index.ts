@@ -13,12 +13,16 @@
  * lower row, in the same order.
  */
 import { existsSync } from 'node:fs';
-import hnswlib from 'hnswlib-node';
-import { readArrowMatrix, writeArrowMatrix } from '../data/arrow.js';
+import { createRequire } from 'node:module';
+import type hnswlib from 'hnswlib-node';
 import { UserInputError } from '../errors/index.js';
 import { AUTO_HNSW_THRESHOLD, kNearest, type DistanceMetric, type GramEngine, type HnswOptions, type KnnMethod, type Neighbours } from './knn.js';
 import type { Backend } from './backend.js';
 import { ndarray, type NdArray } from './ndarray.js';
+
+/** hnswlib-node (a native addon), loaded when a graph is first built or read rather than when the library is imported. */
+let hnswAddon: typeof hnswlib | undefined;
+const hnsw = (): typeof hnswlib => (hnswAddon ??= createRequire(import.meta.url)('hnswlib-node') as typeof hnswlib);
 
 /** Graph parameters of an index's own HNSW graph (the batch engines keep their own defaults). */
 const GRAPH_M = 16;
@@ -335,7 +339,7 @@ export class NeighbourIndex {
   }
 
   private buildGraph(): void {
-    const graph = new hnswlib.HierarchicalNSW('l2', this.dim);
+    const graph = new (hnsw().HierarchicalNSW)('l2', this.dim);
     graph.initIndex(Math.max(this.capacity(), this.count, 1), this.hnsw.M ?? GRAPH_M, this.hnsw.efConstruction ?? GRAPH_EF_CONSTRUCTION, this.seed);
     for (let i = 0; i < this.count; i++) graph.addPoint(this.graphRow(i), i);
     this.graph = graph;
@@ -344,6 +348,7 @@ export class NeighbourIndex {
 
   /** Writes the rows and, in the HNSW regime, the graph. */
   async save(files: NeighbourIndexFiles): Promise<NeighbourIndexFiles> {
+    const { writeArrowMatrix } = await import('../data/arrow.js');
     await writeArrowMatrix(files.rows, ndarray(this.rows.slice(0, this.count * this.dim), [this.count, this.dim]));
     if (this.approximate) {
       this.graph ?? this.buildGraph();
@@ -359,7 +364,7 @@ export class NeighbourIndex {
   static async withRows(matrix: NdArray, graphFile: string | undefined, options: Omit<NeighbourIndexOptions, 'dim' | 'rowType'> = {}): Promise<NeighbourIndex> {
     const index = NeighbourIndex.fromMatrix(matrix, options);
     if (graphFile !== undefined && existsSync(graphFile)) {
-      const graph = new hnswlib.HierarchicalNSW('l2', index.dim);
+      const graph = new (hnsw().HierarchicalNSW)('l2', index.dim);
       await graph.readIndex(graphFile);
       if (graph.getCurrentCount() !== index.count) throw new UserInputError(`HNSW index holds ${graph.getCurrentCount()} rows but the store ${index.count}`, { file: graphFile });
       graph.resizeIndex(Math.max(index.capacity(), 1));
@@ -370,6 +375,7 @@ export class NeighbourIndex {
 
   /** Loads what `save` wrote. */
   static async load(files: NeighbourIndexFiles, options: Omit<NeighbourIndexOptions, 'rowType'>): Promise<NeighbourIndex> {
+    const { readArrowMatrix } = await import('../data/arrow.js');
     const { array } = await readArrowMatrix(files.rows);
     if (array.shape.length !== 2 || array.shape[1] !== options.dim || !(array.data instanceof Float32Array || array.data instanceof Float64Array)) {
       throw new UserInputError(`expected float rows of shape [n, ${options.dim}], got ${array.data.constructor.name} ${JSON.stringify(array.shape)}`, { file: files.rows });

@@ -8,12 +8,11 @@
  * are redacted from every message.
  */
 import { STATUS_CODES } from 'node:http';
-import { APIConnectionError, APIError } from 'openai';
 import type { ChatCompletion, Completion } from 'openai/resources';
 import PQueue from 'p-queue';
 import { DEFAULT_SEED, Rng } from '../compute/rng.js';
 import { EmptyAnswerError, LlmCallError, UserInputError } from '../errors/index.js';
-import { JsonPoster } from './http-post.js';
+import { JsonPoster, loadedOpenAI } from './http-post.js';
 import type { ResolvedModel } from './registry.js';
 import type { ChatMessage, SamplingParams } from './sampling.js';
 
@@ -128,7 +127,9 @@ function firstLine(text: string): string {
 }
 
 function classify(error: unknown): Outcome {
-  if (error instanceof APIError && error.status !== undefined) {
+  // The SDK's classes exist once a call has loaded them (http-post.ts), and only calls throw them.
+  const sdk = loadedOpenAI();
+  if (sdk && error instanceof sdk.APIError && error.status !== undefined) {
     const status = error.status;
     // The SDK's message already starts with the status; without a body, say what the status means.
     const reason = firstLine(error.message.replace(/^(\d+) status code \(no body\)$/, (_m, code: string) => `${code} ${STATUS_CODES[Number(code)] ?? 'no body'}`));
@@ -137,7 +138,7 @@ function classify(error: unknown): Outcome {
     if (status === 408 || status === 409 || status >= 500) return { kind: 'retry', reason, wait: retryAfterSeconds(error.headers), rotate: false };
     return { kind: 'fatal', reason };
   }
-  if (error instanceof APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
+  if (sdk && error instanceof sdk.APIConnectionError) return { kind: 'retry', reason: firstLine(error.message) || 'connection error', rotate: false };
   if (error instanceof EmptyAnswerError) return { kind: 'retry', reason: error.message, rotate: false };
   // Anything else thrown while reading a response (truncated JSON, missing choices) is a bad body.
   return { kind: 'retry', reason: `malformed response (${firstLine((error as Error)?.message ?? String(error))})`, rotate: false };

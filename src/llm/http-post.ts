@@ -9,7 +9,16 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+
+/** The SDK (for its error classes), loaded with the first call rather than when the library is imported. */
+let openaiSdk: typeof import('openai') | undefined;
+async function loadOpenAI(): Promise<typeof import('openai')> {
+  openaiSdk ??= await import('openai');
+  return openaiSdk;
+}
+
+/** The SDK once a call has loaded it: every error of its classes comes from a call, so none exists before. */
+export const loadedOpenAI = (): typeof import('openai') | undefined => openaiSdk;
 
 export interface PostJsonOptions {
   readonly key: string;
@@ -28,7 +37,8 @@ export class JsonPoster {
   }
 
   /** The parsed JSON body of a 2xx answer; throws the SDK's error classes otherwise. */
-  post(url: URL, body: unknown, options: PostJsonOptions): Promise<unknown> {
+  async post(url: URL, body: unknown, options: PostJsonOptions): Promise<unknown> {
+    const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = openaiSdk ?? (await loadOpenAI());
     const text = JSON.stringify(body);
     const secure = url.protocol === 'https:';
     return new Promise((resolve, reject) => {
