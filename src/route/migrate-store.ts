@@ -13,6 +13,7 @@ import { LANCE_STORE_FORMAT, RouterFileSchema } from './config.js';
 import { DEFAULT_LANCE_TABLE, LanceStore } from './lance-store.js';
 import { storeFiles } from './reference-store.js';
 import { writeRouterFile } from './request.js';
+import { hasUriScheme } from './store.js';
 
 export interface MigrateStoreOptions {
   /** The LanceDB database: a folder or an object-storage URI. */
@@ -38,7 +39,7 @@ export interface MigrateStoreResult {
 }
 
 /** A URI without a scheme is a local folder: made absolute so the router file written by `out` finds it from anywhere. */
-const absoluteUri = (uri: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : path.resolve(uri));
+const absoluteUri = (uri: string): string => (hasUriScheme(uri) ? uri : path.resolve(uri));
 
 export async function migrateStore(routerFile: string, options: MigrateStoreOptions): Promise<MigrateStoreResult> {
   const saved = parseWith(RouterFileSchema, await readJsonFile(routerFile), { file: routerFile });

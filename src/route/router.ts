@@ -21,6 +21,7 @@ import { RouterConfigSchema, RouterFileSchema, type RouterConfigInput } from './
 import type { CascadeRouter } from './cascade-router.js';
 import type { RouteRequest } from './request.js';
 import type { RouteResult, Router } from './router-interface.js';
+import { hasUriScheme } from './store.js';
 import type { SelectRouter } from './select-router.js';
 import type { SmoothieCascadeRouter } from './smoothie-cascade-router.js';
 import { openLanceStore, openRouter, type RouterOptions, type StoreLocation } from './strategies.js';
@@ -61,7 +62,6 @@ export async function createRouter(config: RouterConfigInput, options: RouterOpt
  */
 export async function loadRouter(file: string, options: RouterOptions = {}): Promise<Router> {
   const saved = parseWith(RouterFileSchema, await readJsonFile(file), { file });
-  if (options.store && saved.config.strategy !== 'select') return openRouter(saved.config, options);
   if (saved.config.strategy === 'select' && (options.store || (saved.store && 'kind' in saved.store))) {
     const location: StoreLocation = options.store ?? (saved.store && 'kind' in saved.store ? { uri: storeUri(file, saved.store.uri), table: saved.store.table } : { uri: '' });
     const embedder = options.embedder ?? (await (await import('../embed/factory.js')).createEmbedder(saved.config.embedder, options.embedderOptions));
@@ -136,5 +136,5 @@ export async function route(request: RouteRequest, options: RouteOptions): Promi
 
 /** A router file's store URI: a relative folder is relative to the file; URIs with a scheme are kept. */
 export function storeUri(routerFile: string, uri: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) || path.isAbsolute(uri) ? uri : path.join(path.dirname(routerFile), uri);
+  return hasUriScheme(uri) || path.isAbsolute(uri) ? uri : path.join(path.dirname(routerFile), uri);
 }

@@ -11,7 +11,7 @@ import { UserInputError } from '../errors/index.js';
 import { candidateDistances, numpyArgmax, weightsFromDistances } from '../smoothie/weights.js';
 import { LANCE_STORE_FORMAT, type SelectConfig } from './config.js';
 import { ReferenceStore, type StoreSample } from './reference-store.js';
-import { isSharedStore, type SampleStore, type SharedSampleStore } from './store.js';
+import { hasUriScheme, isSharedStore, type SampleStore, type SharedSampleStore } from './store.js';
 import { inputText, writeRouterFile, type ModelCaller, type RouteRequest } from './request.js';
 import type { SelectResult } from './results.js';
 import type { Router } from './router-interface.js';
@@ -205,5 +205,5 @@ export class SelectRouter implements Router<SelectResult> {
 
 /** A local store folder as the router file records it: relative to the file (URIs with a scheme are kept). */
 function routerFileUri(file: string, uri: string): string {
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(uri) ? uri : path.relative(path.dirname(path.resolve(file)), path.resolve(uri)) || '.';
+  return hasUriScheme(uri) ? uri : path.relative(path.dirname(path.resolve(file)), path.resolve(uri)) || '.';
 }

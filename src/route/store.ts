@@ -36,3 +36,6 @@ export interface SharedSampleStore extends SampleStore {
 }
 
 export const isSharedStore = (store: SampleStore | undefined): store is SharedSampleStore => store !== undefined && 'refresh' in store;
+
+/** Whether a store location is a URI with a scheme (s3://, gs://, file://…), kept as given, rather than a local folder path. */
+export const hasUriScheme = (location: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(location);

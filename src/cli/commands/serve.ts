@@ -6,6 +6,7 @@ import { UserInputError } from '../../errors/index.js';
 import { loadModelRegistry } from '../../llm/registry.js';
 import { DEFAULT_LANCE_TABLE, DEFAULT_REFRESH_MS } from '../../route/lance-store.js';
 import { isReplica, joinReplicas, parseWorkers, superviseReplicas } from '../../route/replicas.js';
+import { hasUriScheme } from '../../route/store.js';
 import { loadRouter } from '../../route/router.js';
 import { serveRouter } from '../../route/serve.js';
 import { ROUTER_STRATEGIES } from '../../route/strategies.js';
@@ -60,7 +61,7 @@ async function handler(args: ServeArgs): Promise<void> {
   if (!Number.isFinite(refreshMs) || refreshMs < 0) throw new UserInputError(`must be a number of milliseconds ≥ 0, got ${refreshMs}`, { field: '--store-refresh' });
   const store = args.store
     ? {
-        uri: /^[a-z][a-z0-9+.-]*:\/\//i.test(args.store) ? args.store : path.resolve(args.store),
+        uri: hasUriScheme(args.store) ? args.store : path.resolve(args.store),
         table: args['store-table'],
         refreshMs,
         onRefreshError: (error: Error) => void process.stderr.write(`smoothie serve: store refresh failed (retrying): ${error.message.split('\n')[0]}\n`),
